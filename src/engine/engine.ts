@@ -1,0 +1,118 @@
+/**
+ * The engine interface: everything the `<sip-phone>` UI needs from a call server, and
+ * nothing more. The elements depend on this module only; `wcs-engine.ts` implements it
+ * with `@flashphoner/websdk`, and component tests implement it with a scripted fake.
+ */
+
+/** Session statuses the UI distinguishes (the websdk's names, plus the phone's own IDLE and CONNECTING). */
+export type SessionStatus =
+  | 'IDLE'
+  | 'CONNECTING'
+  | 'ESTABLISHED'
+  | 'REGISTERED'
+  | 'DISCONNECTED'
+  | 'FAILED';
+
+/** Call statuses, with the websdk's names. */
+export type CallStatus =
+  | 'NEW'
+  | 'PENDING'
+  | 'TRYING'
+  | 'RING'
+  | 'RING_MEDIA'
+  | 'SESSION_PROGRESS'
+  | 'ESTABLISHED'
+  | 'HOLD'
+  | 'BUSY'
+  | 'FINISH'
+  | 'FAILED';
+
+/** Statuses after which a call is over. */
+export const FINAL_CALL_STATUSES: ReadonlySet<CallStatus> = new Set(['FINISH', 'FAILED', 'BUSY']);
+
+export type CallDirection = 'incoming' | 'outgoing';
+
+/** Why something failed, as a machine-readable code. */
+export type ErrorCode =
+  | 'invalid-config'
+  | 'engine-unavailable'
+  | 'server-unreachable'
+  | 'registration-failed'
+  | 'connection-lost'
+  | 'media-denied'
+  | 'call-failed'
+  | 'busy'
+  | 'invalid-number'
+  | 'invalid-state';
+
+export interface ConnectOptions {
+  /** WebSocket URL of the call server, ws:// or wss://. */
+  url: string;
+  login?: string;
+  authName?: string;
+  password?: string;
+  domain?: string;
+  outboundProxy?: string;
+  port?: number;
+  /** Register the login so that the session can receive calls. */
+  register: boolean;
+  /** A token from an earlier session, used instead of credentials. */
+  authToken?: string;
+}
+
+/** Where a call's media is shown: the websdk puts its `<video>` elements inside these. */
+export interface MediaDisplays {
+  local: HTMLElement;
+  remote: HTMLElement;
+}
+
+export interface CallOptions {
+  displays: MediaDisplays;
+  video?: boolean;
+  visibleName?: string;
+}
+
+/** A call as the engine reports it. */
+export interface EngineCall {
+  readonly id: string;
+  readonly direction: CallDirection;
+  /** The other party's number. */
+  readonly remote: string;
+  readonly visibleName?: string;
+}
+
+export interface EngineFailure {
+  code: ErrorCode;
+  /** A sentence a person can read. */
+  message: string;
+}
+
+/** Callbacks from the engine to the phone. */
+export interface EngineListener {
+  sessionStatus(status: SessionStatus, failure?: EngineFailure): void;
+  incomingCall(call: EngineCall): void;
+  /** `reason` is the server's reason phrase, when it gave one; `failure` explains a local failure. */
+  callStatus(call: EngineCall, status: CallStatus, reason?: string, failure?: EngineFailure): void;
+}
+
+export interface Engine {
+  connect(options: ConnectOptions, listener: EngineListener): void;
+  disconnect(): void;
+  /** Places a call and returns it; its statuses arrive through the listener. */
+  call(callee: string, options: CallOptions): EngineCall;
+  answer(callId: string, options: CallOptions): void;
+  /** Ends a call in any state: cancel, decline or hang up. */
+  hangup(callId: string): void;
+  setMuted(callId: string, muted: boolean): void;
+  hold(callId: string): void;
+  unhold(callId: string): void;
+  sendDtmf(callId: string, digits: string, type: DtmfType): void;
+  transfer(callId: string, target: string): void;
+  /** The token the server gave this session, for `auth-token` reconnects. */
+  readonly authToken?: string;
+}
+
+export type DtmfType = 'RFC2833' | 'INFO';
+
+/** Creates an engine; the default one loads the websdk lazily. */
+export type EngineFactory = () => Promise<Engine>;

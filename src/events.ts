@@ -1,0 +1,122 @@
+/**
+ * Every event `<sip-phone>` and its children fire: one class per event, all bubbling and
+ * composed, so a page can listen on the element, on `document` or on `window`, and
+ * `addEventListener('sip-call-status', (e) => e.detail.status)` is typed.
+ */
+import type {
+  CallDirection,
+  CallStatus,
+  ErrorCode,
+  SessionStatus,
+} from './engine/engine.js';
+
+const init = { bubbles: true, composed: true } as const;
+
+export interface SessionStatusDetail {
+  status: Exclude<SessionStatus, 'IDLE'>;
+  reason?: string;
+}
+/** The session's status changed (CONNECTING, ESTABLISHED, REGISTERED, DISCONNECTED, FAILED). */
+export class SipSessionStatusEvent extends CustomEvent<SessionStatusDetail> {
+  static readonly eventName = 'sip-session-status';
+  constructor(detail: SessionStatusDetail) {
+    super(SipSessionStatusEvent.eventName, { ...init, detail });
+  }
+}
+
+export interface CallStatusDetail {
+  status: CallStatus;
+  callId: string;
+  direction: CallDirection;
+  /** The other party's number. */
+  remote: string;
+  /** The server's reason phrase or a local explanation, when there is one. */
+  reason?: string;
+}
+/** A call's status changed: one event per change, with the websdk's status names. */
+export class SipCallStatusEvent extends CustomEvent<CallStatusDetail> {
+  static readonly eventName = 'sip-call-status';
+  constructor(detail: CallStatusDetail) {
+    super(SipCallStatusEvent.eventName, { ...init, detail });
+  }
+}
+
+export interface IncomingCallDetail {
+  callId: string;
+  caller: string;
+  visibleName: string;
+}
+/** A call is ringing in. */
+export class SipIncomingCallEvent extends CustomEvent<IncomingCallDetail> {
+  static readonly eventName = 'sip-incoming-call';
+  constructor(detail: IncomingCallDetail) {
+    super(SipIncomingCallEvent.eventName, { ...init, detail });
+  }
+}
+
+export interface ErrorDetail {
+  code: ErrorCode;
+  /** The sentence the widget shows. */
+  message: string;
+}
+/** Something failed; the widget shows the same message and stays usable. */
+export class SipErrorEvent extends CustomEvent<ErrorDetail> {
+  static readonly eventName = 'sip-error';
+  constructor(detail: ErrorDetail) {
+    super(SipErrorEvent.eventName, { ...init, detail });
+  }
+}
+
+/**
+ * The person asked to call `number` from the widget's dialer. Cancelable: a page that
+ * calls `preventDefault()` (to confirm first, say) stops the call. Not fired for `call()`.
+ */
+export class SipCallRequestEvent extends CustomEvent<{ number: string }> {
+  static readonly eventName = 'sip-call-request';
+  constructor(number: string) {
+    super(SipCallRequestEvent.eventName, { ...init, cancelable: true, detail: { number } });
+  }
+}
+
+/*
+ * Intent events: the child elements fire these when a person presses a button. The
+ * phone acts on them; a page composing the children itself can act on them too.
+ */
+
+/** Dial `number` (from `<sip-dialer>`). */
+export class SipDialEvent extends CustomEvent<{ number: string }> {
+  static readonly eventName = 'sip-dial';
+  constructor(number: string) {
+    super(SipDialEvent.eventName, { ...init, detail: { number } });
+  }
+}
+
+export type CallAction = 'answer' | 'decline' | 'hangup' | 'mute' | 'unmute' | 'hold' | 'unhold';
+/** Act on the current call (from `<sip-incoming>` and `<sip-call-controls>`). */
+export class SipCallActionEvent extends CustomEvent<{ action: CallAction }> {
+  static readonly eventName = 'sip-call-action';
+  constructor(action: CallAction) {
+    super(SipCallActionEvent.eventName, { ...init, detail: { action } });
+  }
+}
+
+/** Send DTMF digits on the current call (from the keypad). */
+export class SipDtmfEvent extends CustomEvent<{ digits: string }> {
+  static readonly eventName = 'sip-dtmf';
+  constructor(digits: string) {
+    super(SipDtmfEvent.eventName, { ...init, detail: { digits } });
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'sip-session-status': SipSessionStatusEvent;
+    'sip-call-status': SipCallStatusEvent;
+    'sip-incoming-call': SipIncomingCallEvent;
+    'sip-error': SipErrorEvent;
+    'sip-call-request': SipCallRequestEvent;
+    'sip-dial': SipDialEvent;
+    'sip-call-action': SipCallActionEvent;
+    'sip-dtmf': SipDtmfEvent;
+  }
+}

@@ -1,0 +1,102 @@
+import { LitElement, css, html } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { consume } from '@lit/context';
+import { phoneStateContext, type PhoneState } from './call-context.js';
+import { SipDialEvent } from './events.js';
+import { baseStyles } from './styles.js';
+
+/**
+ * The number field and the Call button.
+ *
+ * Reads the phone's state from context when inside `<sip-phone>`; on its own it is always
+ * enabled and only fires `sip-dial`.
+ *
+ * @fires sip-dial - The person pressed Call (or Enter) with a number.
+ * @csspart number - The number input.
+ * @csspart call-button - The Call button.
+ */
+@customElement('sip-dialer')
+export class SipDialer extends LitElement {
+  static override shadowRootOptions = { ...LitElement.shadowRootOptions, delegatesFocus: true };
+
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: block;
+      }
+      label {
+        display: block;
+        font-size: 0.85rem;
+        margin-bottom: 0.25rem;
+      }
+      input {
+        flex: 1 1 8rem;
+        min-width: 0;
+      }
+    `,
+  ];
+
+  @consume({ context: phoneStateContext, subscribe: true })
+  @state()
+  phone?: PhoneState;
+
+  /** The number in the field. */
+  @property() value = '';
+
+  /** Disables the field and the button (the phone also disables them while it cannot call). */
+  @property({ type: Boolean, reflect: true }) disabled = false;
+
+  @query('input') private input!: HTMLInputElement;
+
+  #prefilled?: string;
+
+  override willUpdate(): void {
+    // Take the phone's pre-filled number once, and again whenever the page changes it.
+    const callee = this.phone?.callee;
+    if (callee !== undefined && callee !== this.#prefilled) {
+      this.#prefilled = callee;
+      if (callee) this.value = callee;
+    }
+  }
+
+  override render() {
+    const disabled = this.disabled || (this.phone ? !this.phone.canCall : false);
+    return html`
+      <form @submit=${this.#submit}>
+        <label for="number">Number to call</label>
+        <div class="row">
+          <input
+            id="number"
+            part="number"
+            type="tel"
+            inputmode="tel"
+            autocomplete="off"
+            .value=${this.value}
+            ?disabled=${disabled}
+            @input=${(e: Event) => (this.value = (e.target as HTMLInputElement).value)}
+          />
+          <button class="primary" part="call-button" type="submit" ?disabled=${disabled}>
+            Call
+          </button>
+        </div>
+      </form>
+    `;
+  }
+
+  #submit(e: Event): void {
+    e.preventDefault();
+    const number = this.value.trim();
+    if (!number) {
+      this.input.focus();
+      return;
+    }
+    this.dispatchEvent(new SipDialEvent(number));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sip-dialer': SipDialer;
+  }
+}

@@ -1,0 +1,74 @@
+import { css } from 'lit';
+
+/**
+ * Shared look of the `sip-*` elements. Every colour and size is a `--sip-phone-*` custom
+ * property with a fallback that follows the page's colour scheme, so the widget looks right
+ * on light and dark pages and a site can retheme it without touching parts.
+ */
+export const baseStyles = css`
+  :host {
+    color-scheme: light dark;
+    font-family: var(--sip-phone-font, system-ui, sans-serif);
+    color: var(--sip-phone-fg, light-dark(#1b1f24, #e8eaed));
+  }
+  :host([hidden]) {
+    display: none !important;
+  }
+  button {
+    min-height: 44px;
+    min-width: 44px;
+    padding: 0 1rem;
+    border-radius: var(--sip-phone-radius, 8px);
+    border: 1px solid var(--sip-phone-border, light-dark(#c3c8cf, #4a4f57));
+    background: var(--sip-phone-button-bg, light-dark(#f4f5f7, #2b2f36));
+    color: inherit;
+    font: inherit;
+    cursor: pointer;
+  }
+  button:focus-visible,
+  input:focus-visible {
+    outline: 3px solid var(--sip-phone-focus, light-dark(#1a5fd0, #8ab4f8));
+    outline-offset: 2px;
+  }
+  button:disabled {
+    opacity: 0.55;
+    cursor: not-allowed;
+  }
+  button.primary {
+    background: var(--sip-phone-accent, light-dark(#13743b, #2e9e5b));
+    border-color: transparent;
+    color: var(--sip-phone-on-accent, #fff);
+  }
+  button.danger {
+    background: var(--sip-phone-danger, light-dark(#b3261e, #d9473f));
+    border-color: transparent;
+    color: var(--sip-phone-on-accent, #fff);
+  }
+  button[aria-pressed='true'] {
+    background: var(--sip-phone-pressed-bg, light-dark(#dbe4f3, #3a4a66));
+  }
+  input {
+    min-height: 40px;
+    box-sizing: border-box;
+    padding: 0 0.6rem;
+    border-radius: var(--sip-phone-radius, 8px);
+    border: 1px solid var(--sip-phone-border, light-dark(#8a9099, #6b717a));
+    background: var(--sip-phone-input-bg, light-dark(#fff, #15181c));
+    color: inherit;
+    font: inherit;
+  }
+  .row {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem;
+    align-items: center;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+`;

@@ -1,0 +1,460 @@
+// Component tests of <sip-phone> with a scripted engine in place of the websdk: rendering
+// in each state, accessibility, attribute validation and the event rules.
+import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../src/sip-phone.js';
+import type { SipPhone } from '../src/sip-phone.js';
+import type { SipCallStatusEvent, SipErrorEvent, SipSessionStatusEvent } from '../src/events.js';
+import { FakeEngine } from './fake-engine.js';
+
+interface Setup {
+  el: SipPhone;
+  engine: FakeEngine;
+  events: Event[];
+}
+
+const SIP_EVENTS = [
+  'sip-session-status',
+  'sip-call-status',
+  'sip-incoming-call',
+  'sip-error',
+  'sip-call-request',
+] as const;
+
+async function setup(template = html`<sip-phone wcs-url="ws://127.0.0.1:9" sip-login="10005" sip-password="pass10005"></sip-phone>`): Promise<Setup> {
+  const engine = new FakeEngine();
+  const el = await fixture<SipPhone>(template);
+  el.engineFactory = async () => engine;
+  const events: Event[] = [];
+  for (const name of SIP_EVENTS) el.addEventListener(name, (e) => events.push(e));
+  return { el, engine, events };
+}
+
+async function registered(template?: ReturnType<typeof html>): Promise<Setup> {
+  const s = await setup(template);
+  await s.el.connect();
+  s.engine.session('ESTABLISHED');
+  s.engine.session('REGISTERED');
+  await s.el.updateComplete;
+  return s;
+}
+
+/** Finds an element inside the phone or any of its children's shadow roots. */
+function deep<T extends Element = HTMLElement>(root: Element, selector: string): T | null {
+  const search = (node: Element | ShadowRoot): T | null => {
+    const found = node.querySelector<T>(selector);
+    if (found) return found;
+    for (const child of node.querySelectorAll('*')) {
+      if (child.shadowRoot) {
+        const inner = search(child.shadowRoot);
+        if (inner) return inner;
+      }
+    }
+    return null;
+  };
+  return search(root.shadowRoot!);
+}
+
+function button(el: Element, name: string): HTMLButtonElement | null {
+  const all: HTMLButtonElement[] = [];
+  const collect = (node: Element | ShadowRoot) => {
+    node.querySelectorAll('button').forEach((b) => all.push(b));
+    node.querySelectorAll('*').forEach((c) => c.shadowRoot && collect(c.shadowRoot));
+  };
+  collect(el.shadowRoot!);
+  return all.find((b) => b.textContent!.trim() === name) ?? null;
+}
+
+async function settle(el: SipPhone): Promise<void> {
+  await el.updateComplete;
+  for (const tag of ['sip-dialer', 'sip-incoming', 'sip-call-controls']) {
+    const child = el.shadowRoot!.querySelector(tag) as (HTMLElement & { updateComplete?: Promise<unknown> }) | null;
+    await child?.updateComplete;
+  }
+}
+
+function statuses(events: Event[]): string[] {
+  return events
+    .filter((e): e is SipCallStatusEvent => e.type === 'sip-call-status')
+    .map((e) => e.detail.status);
+}
+
+describe('<sip-phone>', () => {
+  describe('idle', () => {
+    it('shows the connection form with the mission fields when it has no credentials', async () => {
+      const el = await fixture<SipPhone>(html`<sip-phone></sip-phone>`);
+      const labels = [...el.shadowRoot!.querySelectorAll('form label')].map((l) => l.textContent!.trim());
+      expect(labels).to.deep.equal([
+        'WCS URL',
+        'SIP Login',
+        'SIP Auth Name',
+        'SIP Password',
+        'SIP Domain',
+        'SIP Outbound Proxy',
+        'SIP Port',
+        'Register required',
+      ]);
+      expect(button(el, 'Connect')).to.exist;
+      await expect(el).to.be.accessible();
+    });
+
+    it('shows a compact status line when configured', async () => {
+      const { el } = await setup();
+      expect(el.shadowRoot!.querySelector('form')).to.equal(null);
+      expect(deep(el, '[part=session-status]')!.textContent).to.equal('IDLE');
+      expect(button(el, 'Connect')).to.exist;
+      expect(el.sessionStatus).to.equal('IDLE');
+      expect(el.callStatus).to.equal('');
+      await expect(el).to.be.accessible();
+    });
+
+    it('does not load the engine until it connects', async () => {
+      let loads = 0;
+      const el = await fixture<SipPhone>(html`<sip-phone wcs-url="ws://127.0.0.1:9" sip-login="1"></sip-phone>`);
+      el.engineFactory = async () => {
+        loads++;
+        return new FakeEngine();
+      };
+      await aTimeout(50);
+      expect(loads).to.equal(0);
+      // The default engine (the websdk adapter) is not fetched either.
+      const fetched = performance.getEntriesByType('resource').map((r) => r.name);
+      expect(fetched.some((url) => /wcs-engine|flashphoner/.test(url))).to.equal(false);
+      await el.connect();
+      expect(loads).to.equal(1);
+    });
+
+    it('fires no events for properties the page sets', async () => {
+      const { el, events } = await setup();
+      el.callee = '10006';
+      el.sipLogin = '10007';
+      el.wcsUrl = 'not a url';
+      el.sipPort = 'abc';
+      el.noRegister = true;
+      await el.updateComplete;
+      expect(events).to.deep.equal([]);
+    });
+
+    it('never reflects the password', async () => {
+      const el = await fixture<SipPhone>(html`<sip-phone wcs-url="ws://127.0.0.1:9" sip-login="1"></sip-phone>`);
+      el.sipPassword = 'secret';
+      await el.updateComplete;
+      expect(el.hasAttribute('sip-password')).to.equal(false);
+      expect(el.shadowRoot!.innerHTML).not.to.contain('secret');
+    });
+  });
+
+  describe('connecting', () => {
+    it('passes the attributes to the engine and reports each session status', async () => {
+      const { el, engine, events } = await setup(html`<sip-phone
+        wcs-url="wss://wcs.example:8443"
+        sip-login="10005"
+        sip-auth-name="auth5"
+        sip-password="pw"
+        sip-domain="example.org"
+        sip-outbound-proxy="proxy.example.org"
+        sip-port="5080"
+      ></sip-phone>`);
+      await el.connect();
+      expect(engine.connectOptions).to.deep.equal({
+        url: 'wss://wcs.example:8443',
+        login: '10005',
+        authName: 'auth5',
+        password: 'pw',
+        domain: 'example.org',
+        outboundProxy: 'proxy.example.org',
+        port: 5080,
+        register: true,
+        authToken: undefined,
+      });
+      await settle(el);
+      expect(deep(el, '[part=session-status]')!.textContent).to.equal('CONNECTING');
+      expect(el.getAttribute('session-status')).to.equal('CONNECTING');
+      await expect(el).to.be.accessible();
+      engine.session('ESTABLISHED');
+      engine.session('REGISTERED');
+      await settle(el);
+      const detail = events.map((e) => (e as SipSessionStatusEvent).detail);
+      expect(detail.map((d) => d.status)).to.deep.equal(['CONNECTING', 'ESTABLISHED', 'REGISTERED']);
+      expect(JSON.stringify(detail)).not.to.contain('pw');
+      expect(el.getAttribute('session-status')).to.equal('REGISTERED');
+      expect(button(el, 'Disconnect')).to.exist;
+      expect(button(el, 'Call')!.disabled).to.equal(false);
+    });
+
+    it('defaults the auth name to the login, the domain and proxy to the WCS host, the port to 5060', async () => {
+      const { el, engine } = await setup(html`<sip-phone wcs-url="ws://10.0.0.1:8080" sip-login="10005" no-register></sip-phone>`);
+      await el.connect();
+      expect(engine.connectOptions).to.include({
+        authName: '10005',
+        domain: '10.0.0.1',
+        outboundProxy: '10.0.0.1',
+        port: 5060,
+        register: false,
+      });
+    });
+
+    it('can call without registering when no-register is set', async () => {
+      const { el, engine } = await setup(html`<sip-phone wcs-url="ws://127.0.0.1:9" sip-login="10005" no-register></sip-phone>`);
+      await el.connect();
+      engine.session('ESTABLISHED');
+      await settle(el);
+      expect(button(el, 'Call')!.disabled).to.equal(false);
+    });
+
+    it('connects with the form', async () => {
+      const engine = new FakeEngine();
+      const el = await fixture<SipPhone>(html`<sip-phone></sip-phone>`);
+      el.engineFactory = async () => engine;
+      const input = (id: string) => el.shadowRoot!.querySelector<HTMLInputElement>(`#${id}`)!;
+      input('wcs-url').value = 'ws://127.0.0.1:8080';
+      input('sip-login').value = '10006';
+      input('sip-password').value = 'pass10006';
+      el.shadowRoot!.querySelector<HTMLInputElement>('input[name=register]')!.checked = false;
+      button(el, 'Connect')!.click();
+      await waitUntil(() => engine.connectOptions, 'engine.connect was not called');
+      expect(engine.connectOptions).to.include({ url: 'ws://127.0.0.1:8080', login: '10006', password: 'pass10006', register: false });
+    });
+
+    it('auto-connects when configured', async () => {
+      const engine = new FakeEngine();
+      const el = document.createElement('sip-phone');
+      el.engineFactory = async () => engine;
+      el.setAttribute('wcs-url', 'ws://127.0.0.1:9');
+      el.setAttribute('sip-login', '10005');
+      el.setAttribute('auto-connect', '');
+      document.body.append(el);
+      try {
+        await waitUntil(() => engine.log.includes('connect'), 'auto-connect did not connect');
+      } finally {
+        el.remove();
+      }
+      expect(engine.log).to.include('disconnect');
+    });
+
+    for (const [name, attrs, message] of [
+      ['a malformed wcs-url', { 'wcs-url': 'not a url' }, 'is not a valid address'],
+      ['a wcs-url that is not a WebSocket', { 'wcs-url': 'https://host:8443' }, 'must start with ws:// or wss://'],
+      ['a missing wcs-url', { 'wcs-url': '' }, 'Set the WCS URL'],
+      ['a bad sip-port', { 'sip-port': '70000' }, 'is not a port number'],
+    ] as const) {
+      it(`refuses ${name} with a message and a sip-error, and stays usable`, async () => {
+        const { el, engine } = await setup();
+        for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+        await el.updateComplete;
+        setTimeout(() => void el.connect());
+        const error = (await oneEvent(el, 'sip-error')) as SipErrorEvent;
+        expect(error.detail.code).to.equal('invalid-config');
+        expect(error.detail.message).to.contain(message);
+        await settle(el);
+        expect(deep(el, '[part=error]')!.textContent).to.contain(message);
+        expect(engine.log).to.deep.equal([]);
+        await expect(el).to.be.accessible();
+        // Fixing the attribute is enough to connect.
+        el.setAttribute('wcs-url', 'ws://127.0.0.1:9');
+        el.setAttribute('sip-port', '5060');
+        await el.connect();
+        expect(engine.log).to.deep.equal(['connect']);
+        await settle(el);
+        expect(deep(el, '[part=error]')).to.equal(null);
+      });
+    }
+
+    it('shows a failed session as a sentence, fires sip-error and can connect again', async () => {
+      const { el, engine, events } = await setup();
+      await el.connect();
+      engine.session('FAILED', { code: 'server-unreachable', message: 'Could not reach the call server at ws://127.0.0.1:9.' });
+      await settle(el);
+      expect(deep(el, '[part=error]')!.textContent).to.equal('Could not reach the call server at ws://127.0.0.1:9.');
+      const error = events.find((e) => e.type === 'sip-error') as SipErrorEvent;
+      expect(error.detail).to.deep.equal({ code: 'server-unreachable', message: 'Could not reach the call server at ws://127.0.0.1:9.' });
+      expect(el.getAttribute('session-status')).to.equal('FAILED');
+      await expect(el).to.be.accessible();
+      button(el, 'Connect')!.click();
+      await waitUntil(() => engine.log.filter((l) => l === 'connect').length === 2, 'did not reconnect');
+    });
+  });
+
+  describe('calling out', () => {
+    it('dials from the dialer, rings back, connects, times the call and hangs up', async () => {
+      const { el, engine, events } = await registered(html`<sip-phone wcs-url="ws://127.0.0.1:9" sip-login="10005" callee="10006"></sip-phone>`);
+      const input = deep<HTMLInputElement>(el, '[part=number]')!;
+      expect(input.value).to.equal('10006');
+      button(el, 'Call')!.click();
+      expect(engine.log).to.deep.equal(['connect', 'call 10006']);
+      await settle(el);
+      expect(el.callStatus).to.equal('PENDING');
+      engine.status('out-1', 'TRYING');
+      engine.status('out-1', 'RING');
+      await settle(el);
+      expect(deep(el, '[part=status]')!.textContent).to.equal('RING');
+      expect(deep(el, '.who')!.textContent).to.contain('Ringing 10006');
+      expect(el.getAttribute('call-status')).to.equal('RING');
+      // The ringback tone really plays.
+      await waitUntil(() => toneLevel(el) > 0.01, 'no ringback tone', { timeout: 2000 });
+      await expect(el).to.be.accessible();
+      engine.status('out-1', 'ESTABLISHED');
+      await settle(el);
+      expect(toneLevel(el)).to.equal(0);
+      expect(deep(el, '[role=timer]')!.textContent).to.equal('0:00');
+      expect(button(el, 'Mute')).to.exist;
+      expect(button(el, 'Hold')).to.exist;
+      expect(button(el, 'Hangup')).to.exist;
+      await expect(el).to.be.accessible();
+      await aTimeout(1100);
+      await settle(el);
+      expect(deep(el, '[role=timer]')!.textContent).to.equal('0:01');
+      button(el, 'Hangup')!.click();
+      expect(engine.log.at(-1)).to.equal('hangup out-1');
+      engine.status('out-1', 'FINISH');
+      await settle(el);
+      expect(statuses(events)).to.deep.equal(['TRYING', 'RING', 'ESTABLISHED', 'FINISH']);
+      const last = events.filter((e) => e.type === 'sip-call-status').at(-1) as SipCallStatusEvent;
+      expect(last.detail).to.deep.equal({ status: 'FINISH', callId: 'out-1', direction: 'outgoing', remote: '10006' });
+      expect(deep(el, '.last-call')!.textContent).to.equal('Call ended');
+      expect(button(el, 'Call')).to.exist;
+      expect(events.some((e) => e.type === 'sip-error')).to.equal(false);
+    });
+
+    it('asks the page first and does not call when the page cancels sip-call-request', async () => {
+      const { el, engine } = await registered();
+      el.addEventListener('sip-call-request', (e) => e.preventDefault(), { once: true });
+      const input = deep<HTMLInputElement>(el, '[part=number]')!;
+      input.focus();
+      await sendKeys({ type: '10006' });
+      await sendKeys({ press: 'Enter' });
+      expect(engine.log).to.deep.equal(['connect']);
+      await sendKeys({ press: 'Enter' });
+      expect(engine.log).to.deep.equal(['connect', 'call 10006']);
+    });
+
+    it('mutes, unmutes, holds and resumes with pressed toggles, keeping the timer', async () => {
+      const { el, engine, events } = await registered();
+      el.call('10006');
+      engine.status('out-1', 'ESTABLISHED');
+      await settle(el);
+      button(el, 'Mute')!.click();
+      await settle(el);
+      expect(button(el, 'Unmute')!.getAttribute('aria-pressed')).to.equal('true');
+      await expect(el).to.be.accessible();
+      el.unmute();
+      await settle(el);
+      expect(button(el, 'Mute')!.getAttribute('aria-pressed')).to.equal('false');
+      const started = deep(el, '[role=timer]')!.textContent;
+      button(el, 'Hold')!.click();
+      engine.status('out-1', 'HOLD');
+      await settle(el);
+      expect(button(el, 'Unhold')!.getAttribute('aria-pressed')).to.equal('true');
+      expect(deep(el, '[part=status]')!.textContent).to.equal('HOLD');
+      await expect(el).to.be.accessible();
+      button(el, 'Unhold')!.click();
+      engine.status('out-1', 'ESTABLISHED');
+      await settle(el);
+      expect(deep(el, '[role=timer]')!.textContent).to.equal(started);
+      expect(engine.log.slice(1)).to.deep.equal(['call 10006', 'mute out-1', 'unmute out-1', 'hold out-1', 'unhold out-1']);
+      expect(statuses(events)).to.deep.equal(['ESTABLISHED', 'HOLD', 'ESTABLISHED']);
+    });
+
+    it('shows a failed call with the server reason and stays usable', async () => {
+      const { el, engine, events } = await registered();
+      el.call('10099');
+      engine.status('out-1', 'TRYING');
+      engine.status('out-1', 'FAILED', 'Not Found');
+      await settle(el);
+      const error = events.find((e) => e.type === 'sip-error') as SipErrorEvent;
+      expect(error.detail).to.deep.equal({ code: 'call-failed', message: 'The call to 10099 failed: Not Found.' });
+      expect(deep(el, '[part=error]')!.textContent).to.equal('The call to 10099 failed: Not Found.');
+      expect(el.getAttribute('call-status')).to.equal('FAILED');
+      await expect(el).to.be.accessible();
+      el.call('10006');
+      expect(engine.log.at(-1)).to.equal('call 10006');
+    });
+
+    it('reports a busy callee', async () => {
+      const { el, engine } = await registered();
+      el.call('10006');
+      setTimeout(() => engine.status('out-1', 'BUSY', 'Busy Here'));
+      const error = (await oneEvent(el, 'sip-error')) as SipErrorEvent;
+      expect(error.detail).to.deep.equal({ code: 'busy', message: '10006 is busy (Busy Here).' });
+    });
+
+    it('refuses numbers it cannot dial, and calls before connecting', async () => {
+      const { el, engine } = await setup();
+      setTimeout(() => el.call('10006'));
+      expect(((await oneEvent(el, 'sip-error')) as SipErrorEvent).detail.code).to.equal('invalid-state');
+      await el.connect();
+      engine.session('REGISTERED');
+      setTimeout(() => el.call('10 06; drop'));
+      expect(((await oneEvent(el, 'sip-error')) as SipErrorEvent).detail.code).to.equal('invalid-number');
+      expect(engine.log).to.deep.equal(['connect']);
+    });
+  });
+
+  describe('calls in', () => {
+    it('rings, announces, focuses Answer, answers and hangs up', async () => {
+      const { el, engine, events } = await registered();
+      const before = document.createElement('button');
+      before.textContent = 'outside';
+      document.body.append(before);
+      before.focus();
+      const call = engine.ringIn('10005');
+      engine.status(call, 'RING');
+      await settle(el);
+      const incoming = events.find((e) => e.type === 'sip-incoming-call') as CustomEvent;
+      expect(incoming.detail).to.deep.equal({ callId: call.id, caller: '10005', visibleName: '10005' });
+      const alert = deep(el, '[role=alert]')!;
+      expect(alert.textContent!.trim()).to.equal('You have a new call from 10005');
+      expect(deep(el, '.status [part=status]')!.textContent).to.equal('RING');
+      await waitUntil(() => toneLevel(el) > 0.01, 'no ring tone', { timeout: 2000 });
+      const answer = button(el, 'Answer')!;
+      expect(answer.matches(':focus')).to.equal(true);
+      await expect(el).to.be.accessible();
+      answer.click();
+      expect(engine.log.at(-1)).to.equal(`answer ${call.id}`);
+      expect(toneLevel(el)).to.equal(0);
+      engine.status(call, 'ESTABLISHED');
+      await settle(el);
+      expect(deep(el, '[role=alert]')).to.equal(null);
+      button(el, 'Hangup')!.focus();
+      button(el, 'Hangup')!.click();
+      engine.status(call, 'FINISH');
+      await settle(el);
+      expect(statuses(events)).to.deep.equal(['RING', 'ESTABLISHED', 'FINISH']);
+      expect(document.activeElement).to.equal(before);
+      before.remove();
+    });
+
+    it('declines', async () => {
+      const { el, engine } = await registered();
+      const call = engine.ringIn('10005');
+      await settle(el);
+      button(el, 'Decline')!.click();
+      expect(engine.log.at(-1)).to.equal(`hangup ${call.id}`);
+    });
+
+    it('turns away a second call while one is active', async () => {
+      const { el, engine, events } = await registered();
+      el.call('10006');
+      engine.status('out-1', 'ESTABLISHED');
+      const second = engine.ringIn('10007');
+      expect(engine.log.at(-1)).to.equal(`hangup ${second.id}`);
+      expect(events.some((e) => e.type === 'sip-incoming-call')).to.equal(false);
+    });
+  });
+
+  it('ends the call when the session is lost', async () => {
+    const { el, engine, events } = await registered();
+    el.call('10006');
+    engine.status('out-1', 'ESTABLISHED');
+    engine.session('DISCONNECTED', { code: 'connection-lost', message: 'The connection to the call server was lost.' });
+    await settle(el);
+    expect(statuses(events)).to.deep.equal(['ESTABLISHED', 'FINISH']);
+    expect(deep(el, '[part=error]')!.textContent).to.equal('The connection to the call server was lost.');
+    expect(button(el, 'Connect')).to.exist;
+  });
+});
+
+/** The level of the ring or ringback tone the phone is playing (0 when silent). */
+function toneLevel(el: SipPhone): number {
+  return (el as unknown as { tones: { level(): number } }).tones.level();
+}
