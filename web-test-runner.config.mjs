@@ -26,21 +26,31 @@ export const chromiumArgs = [
   '--no-first-run',
 ];
 
+/** Headless Debian Chromium with fake media; `micAnswer: 'deny'` makes every getUserMedia fail. */
+function chromium({ micAnswer = 'allow' } = {}) {
+  const args = chromiumArgs.map((arg) =>
+    arg === '--use-fake-ui-for-media-stream' && micAnswer === 'deny' ? `${arg}=deny` : arg,
+  );
+  return chromeLauncher({
+    launchOptions: {
+      executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+      headless: true,
+      args,
+    },
+  });
+}
+
 export default {
-  files: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+  files: ['src/**/*.test.ts', 'test/**/*.test.ts', '!test/**/*.mic-denied.test.ts'],
   nodeResolve: true,
   concurrency: 1,
   concurrentBrowsers: 1,
   testsFinishTimeout: 5 * 60_000,
   testFramework: { config: { timeout: 30_000 } },
-  browsers: [
-    chromeLauncher({
-      launchOptions: {
-        executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-        headless: true,
-        args: chromiumArgs,
-      },
-    }),
+  browsers: [chromium()],
+  groups: [
+    // A browser whose person refuses the microphone: the phone must say so and stay usable.
+    { name: 'mic-denied', files: ['test/**/*.mic-denied.test.ts'], browsers: [chromium({ micAnswer: 'deny' })] },
   ],
   plugins: [
     // The websdk ships prebuilt browserify bundles (CommonJS); only those need converting.

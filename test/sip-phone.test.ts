@@ -6,6 +6,7 @@ import '../src/sip-phone.js';
 import type { SipPhone } from '../src/sip-phone.js';
 import type { SipCallStatusEvent, SipErrorEvent, SipSessionStatusEvent } from '../src/events.js';
 import { FakeEngine } from './fake-engine.js';
+import { button, deepQuery as deep } from './phone-helpers.js';
 
 interface Setup {
   el: SipPhone;
@@ -37,32 +38,6 @@ async function registered(template?: ReturnType<typeof html>): Promise<Setup> {
   s.engine.session('REGISTERED');
   await s.el.updateComplete;
   return s;
-}
-
-/** Finds an element inside the phone or any of its children's shadow roots. */
-function deep<T extends Element = HTMLElement>(root: Element, selector: string): T | null {
-  const search = (node: Element | ShadowRoot): T | null => {
-    const found = node.querySelector<T>(selector);
-    if (found) return found;
-    for (const child of node.querySelectorAll('*')) {
-      if (child.shadowRoot) {
-        const inner = search(child.shadowRoot);
-        if (inner) return inner;
-      }
-    }
-    return null;
-  };
-  return search(root.shadowRoot!);
-}
-
-function button(el: Element, name: string): HTMLButtonElement | null {
-  const all: HTMLButtonElement[] = [];
-  const collect = (node: Element | ShadowRoot) => {
-    node.querySelectorAll('button').forEach((b) => all.push(b));
-    node.querySelectorAll('*').forEach((c) => c.shadowRoot && collect(c.shadowRoot));
-  };
-  collect(el.shadowRoot!);
-  return all.find((b) => b.textContent!.trim() === name) ?? null;
 }
 
 async function settle(el: SipPhone): Promise<void> {

@@ -1,0 +1,187 @@
+// End to end: two <sip-phone> elements with the real websdk against the local gateway,
+// following the mission's test guide, with real audio asserted from the peer connections.
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../src/sip-phone.js';
+import type { SipPhone } from '../src/sip-phone.js';
+import type { SipCallStatusEvent, SipErrorEvent } from '../src/events.js';
+import { startTestGateway, type TestGateway } from './helpers/gateway.js';
+import { audioEnergy, inboundAudioBytes, trackPeerConnections } from './helpers/media-stats.js';
+import { button, deepQuery, phoneText, recordEvents, streamLevel, waitForAttr } from './phone-helpers.js';
+
+const peerConnections = trackPeerConnections();
+
+let gateway: TestGateway;
+before(async () => {
+  gateway = await startTestGateway();
+});
+after(async () => {
+  await gateway?.stop();
+});
+
+async function twoPhones() {
+  const root = await fixture<HTMLDivElement>(html`<div>
+    <sip-phone id="a" wcs-url=${gateway.url} sip-login="10005" sip-password="pass10005"></sip-phone>
+    <sip-phone id="b" wcs-url=${gateway.url} sip-login="10006" sip-password="pass10006"></sip-phone>
+  </div>`);
+  const a = root.querySelector<SipPhone>('#a')!;
+  const b = root.querySelector<SipPhone>('#b')!;
+  return { a, b, aEvents: recordEvents(a), bEvents: recordEvents(b) };
+}
+
+async function connectBoth(a: SipPhone, b: SipPhone) {
+  button(a, 'Connect')!.click();
+  button(b, 'Connect')!.click();
+  await waitForAttr(a, 'session-status', 'REGISTERED');
+  await waitForAttr(b, 'session-status', 'REGISTERED');
+}
+
+async function dial(phone: SipPhone, number: string) {
+  const input = deepQuery<HTMLInputElement>(phone, '[part=number]')!;
+  input.focus();
+  await sendKeys({ type: number });
+  await sendKeys({ press: 'Enter' });
+}
+
+const statuses = (events: Event[]) =>
+  events.filter((e): e is SipCallStatusEvent => e.type === 'sip-call-status').map((e) => e.detail.status);
+const errors = (events: Event[]) =>
+  events.filter((e): e is SipErrorEvent => e.type === 'sip-error').map((e) => e.detail);
+
+/** How much a value read from a peer connection grows over `ms`. */
+async function growth(read: () => Promise<number>, ms: number): Promise<number> {
+  const start = await read();
+  await new Promise((r) => setTimeout(r, ms));
+  return (await read()) - start;
+}
+
+describe('two <sip-phone> elements through the gateway', () => {
+  it('follow the mission test guide with audio both ways, mute, and hangup', async () => {
+    const { a, b, aEvents, bEvents } = await twoPhones();
+    await connectBoth(a, b);
+    const before = peerConnections.length;
+
+    await dial(a, '10006');
+    await waitForAttr(b, 'call-status', 'RING');
+    expect(phoneText(b)).to.contain('You have a new call from 10005');
+    await waitForAttr(a, 'call-status', 'RING');
+    button(b, 'Answer')!.click();
+    await waitForAttr(a, 'call-status', 'ESTABLISHED');
+    await waitForAttr(b, 'call-status', 'ESTABLISHED');
+    expect(button(a, 'Mute')).to.exist;
+    expect(button(a, 'Hold')).to.exist;
+    expect(button(a, 'Hangup')).to.exist;
+
+    // The caller's leg is created first, the callee's when it answers.
+    const [pcA, pcB] = peerConnections.slice(before);
+    expect(pcA && pcB, 'two peer connections').to.be.ok;
+    await waitUntil(async () => (await inboundAudioBytes(pcA)) > 0 && (await inboundAudioBytes(pcB)) > 0, 'no audio', { timeout: 5000 });
+    expect(await growth(() => inboundAudioBytes(pcA), 1500)).to.be.greaterThan(2000);
+    expect(await growth(() => inboundAudioBytes(pcB), 1500)).to.be.greaterThan(2000);
+    // The fake microphone beeps: each side hears the other.
+    expect(await growth(() => audioEnergy(pcA), 2000)).to.be.greaterThan(0.001);
+    expect(await growth(() => audioEnergy(pcB), 2000)).to.be.greaterThan(0.001);
+    // And it reaches the media element the websdk plays it through, inside the phone.
+    const remoteVideo = deepQuery<HTMLVideoElement>(b, '#remote-media video')!;
+    expect(remoteVideo, 'remote media element').to.exist;
+    expect(await streamLevel(remoteVideo.srcObject as MediaStream, 2000)).to.be.greaterThan(0.001);
+
+    // Mute on A stops what B hears; unmute brings it back.
+    button(a, 'Mute')!.click();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await growth(() => audioEnergy(pcB), 2500)).to.be.lessThan(0.0005);
+    expect(await growth(() => audioEnergy(pcA), 2000), 'A still hears B').to.be.greaterThan(0.001);
+    button(a, 'Unmute')!.click();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await growth(() => audioEnergy(pcB), 2500)).to.be.greaterThan(0.001);
+
+    button(a, 'Hangup')!.click();
+    await waitForAttr(a, 'call-status', 'FINISH');
+    await waitForAttr(b, 'call-status', 'FINISH');
+    expect(statuses(aEvents)).to.deep.equal(['TRYING', 'RING', 'ESTABLISHED', 'FINISH']);
+    expect(statuses(bEvents)).to.deep.equal(['RING', 'ESTABLISHED', 'FINISH']);
+    expect(errors(aEvents)).to.deep.equal([]);
+    expect(errors(bEvents)).to.deep.equal([]);
+    expect(aEvents.filter((e) => e.type === 'sip-session-status').map((e) => (e as CustomEvent).detail.status)).to.deep.equal([
+      'CONNECTING',
+      'ESTABLISHED',
+      'REGISTERED',
+    ]);
+    const incoming = bEvents.find((e) => e.type === 'sip-incoming-call') as CustomEvent;
+    expect(incoming.detail).to.include({ caller: '10005' });
+    await waitUntil(() => pcA.connectionState === 'closed' || pcA.signalingState === 'closed', 'caller media not released');
+  });
+
+  describe('failures show a message, fire sip-error and leave the phone usable', () => {
+    it('a wrong password', async () => {
+      const { a, aEvents } = await twoPhones();
+      a.sipPassword = 'wrong';
+      button(a, 'Connect')!.click();
+      await waitUntil(() => errors(aEvents).length > 0, 'no sip-error', { timeout: 5000 });
+      expect(errors(aEvents)[0].code).to.equal('registration-failed');
+      expect(phoneText(a)).to.contain('refused the login for 10005');
+      a.sipPassword = 'pass10005';
+      button(a, 'Connect')!.click();
+      await waitForAttr(a, 'session-status', 'REGISTERED');
+    });
+
+    it('an unreachable wcs-url', async () => {
+      const { a, aEvents } = await twoPhones();
+      a.wcsUrl = 'ws://127.0.0.1:9';
+      button(a, 'Connect')!.click();
+      await waitUntil(() => errors(aEvents).length > 0, 'no sip-error', { timeout: 15000 });
+      expect(errors(aEvents)[0]).to.deep.equal({
+        code: 'server-unreachable',
+        message: 'Could not reach the call server at ws://127.0.0.1:9.',
+      });
+      expect(phoneText(a)).to.contain('Could not reach the call server at ws://127.0.0.1:9.');
+      a.wcsUrl = gateway.url;
+      button(a, 'Connect')!.click();
+      await waitForAttr(a, 'session-status', 'REGISTERED');
+    });
+
+    it('a malformed wcs-url', async () => {
+      const { a, aEvents } = await twoPhones();
+      a.setAttribute('wcs-url', 'ws//127.0.0.1');
+      await a.updateComplete;
+      button(a, 'Connect')!.click();
+      await waitUntil(() => errors(aEvents).length > 0, 'no sip-error');
+      expect(errors(aEvents)[0].code).to.equal('invalid-config');
+      expect(phoneText(a)).to.contain('is not a valid address');
+      a.setAttribute('wcs-url', gateway.url);
+      button(a, 'Connect')!.click();
+      await waitForAttr(a, 'session-status', 'REGISTERED');
+    });
+
+    it('an unknown number', async () => {
+      const { a, b, aEvents } = await twoPhones();
+      await connectBoth(a, b);
+      await dial(a, '10099');
+      await waitForAttr(a, 'call-status', 'FAILED');
+      expect(errors(aEvents)).to.deep.equal([{ code: 'call-failed', message: 'The call to 10099 failed: Not Found.' }]);
+      expect(phoneText(a)).to.contain('The call to 10099 failed: Not Found.');
+      await dial(a, '10006');
+      await waitForAttr(b, 'call-status', 'RING');
+      button(a, 'Hangup')!.click();
+      await waitForAttr(b, 'call-status', 'FINISH');
+    });
+
+    it('a declined call', async () => {
+      const { a, b, aEvents, bEvents } = await twoPhones();
+      await connectBoth(a, b);
+      await dial(a, '10006');
+      await waitForAttr(b, 'call-status', 'RING');
+      button(b, 'Decline')!.click();
+      await waitForAttr(a, 'call-status', 'BUSY');
+      expect(errors(aEvents)[0].code).to.equal('busy');
+      expect(phoneText(a)).to.contain('10006 is busy');
+      expect(statuses(bEvents).at(-1)).to.equal('FINISH');
+      await dial(a, '10006');
+      await waitForAttr(b, 'call-status', 'RING');
+      button(b, 'Answer')!.click();
+      await waitForAttr(a, 'call-status', 'ESTABLISHED');
+      button(b, 'Hangup')!.click();
+      await waitForAttr(a, 'call-status', 'FINISH');
+    });
+  });
+});

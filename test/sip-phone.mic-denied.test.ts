@@ -1,0 +1,44 @@
+// End to end in a browser that denies the microphone (Chromium with
+// --use-fake-ui-for-media-stream=deny): the real websdk fails to get media, and the phone
+// must say why, fire sip-error, and stay registered and usable.
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import '../src/sip-phone.js';
+import type { SipPhone } from '../src/sip-phone.js';
+import type { SipErrorEvent } from '../src/events.js';
+import { startTestGateway, type TestGateway } from './helpers/gateway.js';
+import { button, phoneText, recordEvents, waitForAttr } from './phone-helpers.js';
+
+let gateway: TestGateway;
+before(async () => {
+  gateway = await startTestGateway();
+});
+after(async () => {
+  await gateway?.stop();
+});
+
+it('a denied microphone fails the call with a clear message and leaves the phone usable', async () => {
+  const a = await fixture<SipPhone>(
+    html`<sip-phone wcs-url=${gateway.url} sip-login="10005" sip-password="pass10005" callee="10006"></sip-phone>`,
+  );
+  const b = await fixture<SipPhone>(html`<sip-phone wcs-url=${gateway.url} sip-login="10006" sip-password="pass10006"></sip-phone>`);
+  const events = recordEvents(a);
+  const errors = () => events.filter((e): e is SipErrorEvent => e.type === 'sip-error').map((e) => e.detail);
+  await a.connect();
+  await b.connect();
+  await waitForAttr(a, 'session-status', 'REGISTERED');
+  await waitForAttr(b, 'session-status', 'REGISTERED');
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    button(a, 'Call')!.click();
+    await waitUntil(() => errors().length === attempt, `attempt ${attempt}: no sip-error`, { timeout: 5000 });
+    expect(errors()[attempt - 1]).to.deep.equal({
+      code: 'media-denied',
+      message: 'Microphone access was denied. Allow the microphone and try again.',
+    });
+    await waitForAttr(a, 'call-status', 'FAILED');
+    expect(phoneText(a)).to.contain('Microphone access was denied.');
+    expect(a.sessionStatus).to.equal('REGISTERED');
+    expect(button(a, 'Call')!.disabled).to.equal(false);
+  }
+  // The callee never rang for a call that could not start.
+  expect(b.callStatus).to.equal('');
+});
