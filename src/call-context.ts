@@ -19,8 +19,20 @@ export interface CallSnapshot {
   readonly reason?: string;
   readonly muted: boolean;
   readonly held: boolean;
+  /** The call was placed or answered with video. */
+  readonly video?: boolean;
+  /** The camera is switched off in a video call. */
+  readonly cameraOff?: boolean;
+  /** A blind transfer this side asked for, and how far it got. */
+  readonly transfer?: TransferState;
   /** `performance.now()` when the call was first ESTABLISHED; the timer counts from here. */
   readonly connectedAt?: number;
+}
+
+export interface TransferState {
+  readonly target: string;
+  /** REQUESTED until the call ends; COMPLETED when it ended after the request. */
+  readonly status: 'REQUESTED' | 'COMPLETED';
 }
 
 export interface PhoneError {
@@ -44,6 +56,8 @@ export interface PhoneState {
   readonly error: PhoneError | null;
   /** The number pre-filled in the dialer. */
   readonly callee: string;
+  /** Video calls are allowed (the phone's `video` attribute). */
+  readonly videoEnabled: boolean;
 }
 
 export const initialPhoneState: PhoneState = Object.freeze({
@@ -53,6 +67,7 @@ export const initialPhoneState: PhoneState = Object.freeze({
   call: null,
   error: null,
   callee: '',
+  videoEnabled: false,
 });
 
 export const phoneStateContext = createContext<PhoneState>(Symbol('sip-phone-state'));

@@ -32,6 +32,8 @@ export interface CallStatusDetail {
   remote: string;
   /** The server's reason phrase or a local explanation, when there is one. */
   reason?: string;
+  /** The blind transfer this side asked for, on the statuses that follow the request. */
+  transfer?: { target: string; status: 'REQUESTED' | 'COMPLETED' };
 }
 /** A call's status changed: one event per change, with the websdk's status names. */
 export class SipCallStatusEvent extends CustomEvent<CallStatusDetail> {
@@ -83,15 +85,25 @@ export class SipCallRequestEvent extends CustomEvent<{ number: string }> {
  * phone acts on them; a page composing the children itself can act on them too.
  */
 
-/** Dial `number` (from `<sip-dialer>`). */
-export class SipDialEvent extends CustomEvent<{ number: string }> {
+/** Dial `number` (from `<sip-dialer>`), with video when `video` is true. */
+export class SipDialEvent extends CustomEvent<{ number: string; video: boolean }> {
   static readonly eventName = 'sip-dial';
-  constructor(number: string) {
-    super(SipDialEvent.eventName, { ...init, detail: { number } });
+  constructor(number: string, video = false) {
+    super(SipDialEvent.eventName, { ...init, detail: { number, video } });
   }
 }
 
-export type CallAction = 'answer' | 'decline' | 'hangup' | 'mute' | 'unmute' | 'hold' | 'unhold';
+export type CallAction =
+  | 'answer'
+  | 'answer-video'
+  | 'decline'
+  | 'hangup'
+  | 'mute'
+  | 'unmute'
+  | 'hold'
+  | 'unhold'
+  | 'camera-off'
+  | 'camera-on';
 /** Act on the current call (from `<sip-incoming>` and `<sip-call-controls>`). */
 export class SipCallActionEvent extends CustomEvent<{ action: CallAction }> {
   static readonly eventName = 'sip-call-action';
@@ -108,6 +120,14 @@ export class SipDtmfEvent extends CustomEvent<{ digits: string }> {
   }
 }
 
+/** Transfer the current call to `target` (from `<sip-call-controls>`). */
+export class SipTransferEvent extends CustomEvent<{ target: string }> {
+  static readonly eventName = 'sip-transfer';
+  constructor(target: string) {
+    super(SipTransferEvent.eventName, { ...init, detail: { target } });
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'sip-session-status': SipSessionStatusEvent;
@@ -118,5 +138,6 @@ declare global {
     'sip-dial': SipDialEvent;
     'sip-call-action': SipCallActionEvent;
     'sip-dtmf': SipDtmfEvent;
+    'sip-transfer': SipTransferEvent;
   }
 }

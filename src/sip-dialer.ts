@@ -1,4 +1,4 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { phoneStateContext, type PhoneState } from './call-context.js';
@@ -6,14 +6,15 @@ import { SipDialEvent } from './events.js';
 import { baseStyles } from './styles.js';
 
 /**
- * The number field and the Call button.
+ * The number field and the Call button (and Video call, when the phone allows video).
  *
  * Reads the phone's state from context when inside `<sip-phone>`; on its own it is always
  * enabled and only fires `sip-dial`.
  *
- * @fires sip-dial - The person pressed Call (or Enter) with a number.
+ * @fires sip-dial - The person pressed Call (or Enter) or Video call with a number.
  * @csspart number - The number input.
  * @csspart call-button - The Call button.
+ * @csspart video-call-button - The Video call button.
  */
 @customElement('sip-dialer')
 export class SipDialer extends LitElement {
@@ -44,8 +45,11 @@ export class SipDialer extends LitElement {
   /** The number in the field. */
   @property() value = '';
 
-  /** Disables the field and the button (the phone also disables them while it cannot call). */
+  /** Disables the field and the buttons (the phone also disables them while it cannot call). */
   @property({ type: Boolean, reflect: true }) disabled = false;
+
+  /** Offers a Video call button (inside `<sip-phone>`, its `video` attribute decides). */
+  @property({ type: Boolean }) video = false;
 
   @query('input') private input!: HTMLInputElement;
 
@@ -62,6 +66,7 @@ export class SipDialer extends LitElement {
 
   override render() {
     const disabled = this.disabled || (this.phone ? !this.phone.canCall : false);
+    const video = this.phone ? this.phone.videoEnabled : this.video;
     return html`
       <form @submit=${this.#submit}>
         <label for="number">Number to call</label>
@@ -76,9 +81,12 @@ export class SipDialer extends LitElement {
             ?disabled=${disabled}
             @input=${(e: Event) => (this.value = (e.target as HTMLInputElement).value)}
           />
-          <button class="primary" part="call-button" type="submit" ?disabled=${disabled}>
-            Call
-          </button>
+          <button class="primary" part="call-button" type="submit" ?disabled=${disabled}>Call</button>
+          ${video
+            ? html`<button part="video-call-button" type="button" ?disabled=${disabled} @click=${() => this.#dial(true)}>
+                Video call
+              </button>`
+            : nothing}
         </div>
       </form>
     `;
@@ -86,12 +94,16 @@ export class SipDialer extends LitElement {
 
   #submit(e: Event): void {
     e.preventDefault();
+    this.#dial(false);
+  }
+
+  #dial(video: boolean): void {
     const number = this.value.trim();
     if (!number) {
       this.input.focus();
       return;
     }
-    this.dispatchEvent(new SipDialEvent(number));
+    this.dispatchEvent(new SipDialEvent(number, video));
   }
 }
 

@@ -10,9 +10,10 @@ import { baseStyles } from './styles.js';
  * unless a call is ringing in. When one starts ringing it is announced (role="alert") and
  * focus moves to Answer.
  *
- * @fires sip-call-action - `answer` or `decline`.
+ * @fires sip-call-action - `answer`, `answer-video` or `decline`.
  * @csspart alert - The "You have a new call" text.
  * @csspart answer-button - The Answer button.
+ * @csspart answer-video-button - The Answer with video button (when the phone allows video).
  * @csspart decline-button - The Decline button.
  */
 @customElement('sip-incoming')
@@ -58,6 +59,9 @@ export class SipIncoming extends LitElement {
         <button id="answer" class="primary" part="answer-button" @click=${() => this.#act('answer')}>
           Answer
         </button>
+        ${this.phone?.videoEnabled
+          ? html`<button part="answer-video-button" @click=${() => this.#act('answer-video')}>Answer with video</button>`
+          : nothing}
         <button class="danger" part="decline-button" @click=${() => this.#act('decline')}>
           Decline
         </button>
@@ -73,7 +77,7 @@ export class SipIncoming extends LitElement {
     }
   }
 
-  #act(action: 'answer' | 'decline'): void {
+  #act(action: 'answer' | 'answer-video' | 'decline'): void {
     this.dispatchEvent(new SipCallActionEvent(action));
   }
 }

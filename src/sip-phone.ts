@@ -15,6 +15,7 @@ import {
   FINAL_CALL_STATUSES,
   type CallStatus,
   type ConnectOptions,
+  type DtmfType,
   type Engine,
   type EngineCall,
   type EngineFactory,
@@ -32,6 +33,8 @@ import {
   type CallAction,
   type SipCallActionEvent,
   type SipDialEvent,
+  type SipDtmfEvent,
+  type SipTransferEvent,
 } from './events.js';
 import { callStatusText, sessionStatusText } from './status-text.js';
 import { baseStyles } from './styles.js';
@@ -47,6 +50,8 @@ const defaultEngineFactory: EngineFactory = async () => {
 
 /** Numbers a person can dial: digits, letters, and the usual SIP URI characters. */
 const DIALABLE = /^[\w.+*#@:-]{1,64}$/;
+/** What DTMF can carry. */
+const DTMF_DIGITS = /^[0-9*#A-D]{1,32}$/i;
 
 /**
  * A SIP phone in one tag: connects to a Flashphoner Web Call Server (WCS) with
@@ -172,6 +177,10 @@ export class SipPhone extends LitElement {
   @property({ type: Boolean, attribute: 'auto-connect' }) autoConnect = false;
   /** The number pre-filled in the dialer. */
   @property() callee = '';
+  /** Allows video calls: a Video call button, Answer with video, and the videos in the widget. */
+  @property({ type: Boolean }) video = false;
+  /** How DTMF digits are sent: `RFC2833` (in the media) or `INFO` (SIP INFO). */
+  @property({ attribute: 'dtmf-type' }) dtmfType: DtmfType = 'RFC2833';
 
   /** Creates the engine on first connect; replace it to run the phone on another engine. */
   @property({ attribute: false }) engineFactory: EngineFactory = defaultEngineFactory;
@@ -210,11 +219,13 @@ export class SipPhone extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.addEventListener('keydown', this.#onKeydown);
     if (this.hasUpdated && this.autoConnect) this.#autoConnect();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.removeEventListener('keydown', this.#onKeydown);
     // A phone taken out of the page must not keep a call or a session open.
     if (this.#engine && this.phoneState.session !== 'IDLE') this.disconnect();
   }
@@ -224,8 +235,8 @@ export class SipPhone extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues): void {
-    if (changed.has('callee') || changed.has('sipLogin')) {
-      this.phoneState = { ...this.phoneState, callee: this.callee, login: this.sipLogin };
+    if (changed.has('callee') || changed.has('sipLogin') || changed.has('video')) {
+      this.phoneState = { ...this.phoneState, callee: this.callee, login: this.sipLogin, videoEnabled: this.video };
     }
     if (changed.has('phoneState')) {
       // Keep the reflected status attributes in step with the state.
@@ -276,8 +287,11 @@ export class SipPhone extends LitElement {
     this.#generation++;
   }
 
-  /** Calls `number`. Fails with a `sip-error` when the phone cannot call now. */
-  call(number: string): void {
+  /**
+   * Calls `number`, with video when `options.video` is true (and the `video` attribute is
+   * set). Fails with a `sip-error` when the phone cannot call now.
+   */
+  call(number: string, options: { video?: boolean } = {}): void {
     const callee = String(number ?? '').trim();
     if (!DIALABLE.test(callee)) {
       this.#fail({
@@ -294,27 +308,29 @@ export class SipPhone extends LitElement {
       this.#fail({ code: 'invalid-state', message: 'Finish the current call first.' });
       return;
     }
+    const video = !!options.video && this.video;
     let call: EngineCall;
     try {
-      call = this.#engine.call(callee, { displays: this.#displays(), visibleName: this.sipLogin || undefined });
+      call = this.#engine.call(callee, { displays: this.#displays(), video, visibleName: this.sipLogin || undefined });
     } catch (error) {
       this.#fail({ code: 'call-failed', message: `The call could not be placed: ${(error as Error).message}` });
       return;
     }
     this.#setState({
       error: null,
-      call: { id: call.id, direction: 'outgoing', remote: call.remote, status: 'PENDING', muted: false, held: false },
+      call: { id: call.id, direction: 'outgoing', remote: call.remote, status: 'PENDING', muted: false, held: false, video },
     });
     this.#announce(callStatusText(this.phoneState.call!));
   }
 
-  /** Answers the call ringing in. */
-  answer(): void {
+  /** Answers the call ringing in, with video when `options.video` is true (and the `video` attribute is set). */
+  answer(options: { video?: boolean } = {}): void {
     const call = this.#ringingIn();
     if (!call) return;
+    const video = !!options.video && this.video;
     this.tones.play(null);
-    this.#setState({ error: null, call: { ...call, status: 'PENDING' } });
-    this.#engine!.answer(call.id, { displays: this.#displays() });
+    this.#setState({ error: null, call: { ...call, status: 'PENDING', video } });
+    this.#engine!.answer(call.id, { displays: this.#displays(), video });
   }
 
   /** Declines the call ringing in (the caller hears busy). */
@@ -351,6 +367,53 @@ export class SipPhone extends LitElement {
     if (call?.status === 'HOLD') this.#engine?.unhold(call.id);
   }
 
+  /**
+   * Sends DTMF `digits` (0-9, `*`, `#`, A-D) on the connected call, as `dtmf-type` says.
+   * Anything else fires `sip-error` with code `invalid-dtmf` and sends nothing.
+   */
+  sendDtmf(digits: string): void {
+    const call = this.phoneState.call;
+    const text = String(digits ?? '');
+    if (!DTMF_DIGITS.test(text)) {
+      this.#fail({ code: 'invalid-dtmf', message: `"${text}" cannot be sent as tones: use 0-9, *, # or A-D.` });
+      return;
+    }
+    if (call?.status !== 'ESTABLISHED' || !this.#engine) {
+      this.#fail({ code: 'invalid-state', message: 'Tones can only be sent during a connected call.' });
+      return;
+    }
+    const type: DtmfType = this.dtmfType === 'INFO' ? 'INFO' : 'RFC2833';
+    this.#engine.sendDtmf(call.id, text.toUpperCase(), type);
+    this.tones.key(text[text.length - 1]);
+    this.#announce(`Sent ${text}`);
+  }
+
+  /** Blind-transfers the connected call to `target`: the other party is connected to it and this side's call ends. */
+  transfer(target: string): void {
+    const call = this.phoneState.call;
+    const to = String(target ?? '').trim();
+    if (!DIALABLE.test(to)) {
+      this.#fail({ code: 'invalid-number', message: to ? `"${to}" is not a number a call can be transferred to.` : 'Enter a number to transfer to.' });
+      return;
+    }
+    if (!call || (call.status !== 'ESTABLISHED' && call.status !== 'HOLD') || !this.#engine) {
+      this.#fail({ code: 'invalid-state', message: 'Only a connected call can be transferred.' });
+      return;
+    }
+    this.#engine.transfer(call.id, to);
+    this.#setState({ call: { ...call, transfer: { target: to, status: 'REQUESTED' } } });
+    this.#announce(`Transferring to ${to}`);
+  }
+
+  /** Switches the camera off (or on again) in a video call. */
+  setCameraOff(off: boolean): void {
+    const call = this.phoneState.call;
+    if (!call?.video || !isActive(call) || !!call.cameraOff === off) return;
+    this.#engine?.setCameraOff(call.id, off);
+    this.#setState({ call: { ...call, cameraOff: off } });
+    this.#announce(off ? 'Camera off' : 'Camera on');
+  }
+
   // ---- rendering --------------------------------------------------------------------
 
   override render() {
@@ -383,16 +446,21 @@ export class SipPhone extends LitElement {
         </header>
         ${showForm ? this.#renderForm() : nothing}
         ${error ? html`<p class="error" part="error">${error.message}</p>` : nothing}
-        <sip-incoming exportparts="alert, answer-button, decline-button" @sip-call-action=${this.#onAction}></sip-incoming>
-        <sip-call-controls
-          exportparts="status: call-status, timer, mute-button, hold-button, hangup-button"
+        <sip-incoming
+          exportparts="alert, answer-button, answer-video-button, decline-button"
           @sip-call-action=${this.#onAction}
+        ></sip-incoming>
+        <sip-call-controls
+          exportparts="status: call-status, timer, mute-button, hold-button, camera-button, transfer-button, keypad, hangup-button"
+          @sip-call-action=${this.#onAction}
+          @sip-dtmf=${this.#onDtmf}
+          @sip-transfer=${this.#onTransfer}
         ></sip-call-controls>
         ${showDialer
-          ? html`<sip-dialer exportparts="number, call-button" @sip-dial=${this.#onDial}></sip-dialer>`
+          ? html`<sip-dialer exportparts="number, call-button, video-call-button" @sip-dial=${this.#onDial}></sip-dialer>`
           : nothing}
         ${lastCall ? html`<p class="last-call">${callStatusText(lastCall)}</p>` : nothing}
-        <div class="media" part="media" hidden>
+        <div class="media" part="media" ?hidden=${!(call?.video && isActive(call))}>
           <div id="local-media"></div>
           <div id="remote-media"></div>
         </div>
@@ -442,13 +510,35 @@ export class SipPhone extends LitElement {
   #onDial(e: SipDialEvent): void {
     e.stopPropagation();
     if (!this.dispatchEvent(new SipCallRequestEvent(e.detail.number))) return;
-    this.call(e.detail.number);
+    this.call(e.detail.number, { video: e.detail.video });
   }
+
+  #onDtmf(e: SipDtmfEvent): void {
+    e.stopPropagation();
+    this.sendDtmf(e.detail.digits);
+  }
+
+  #onTransfer(e: SipTransferEvent): void {
+    e.stopPropagation();
+    this.transfer(e.detail.target);
+  }
+
+  /** Digits typed while the phone has focus (outside a text field) are sent as DTMF in a call. */
+  #onKeydown = (e: KeyboardEvent): void => {
+    if (this.phoneState.call?.status !== 'ESTABLISHED' || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (!/^[0-9*#]$/.test(e.key)) return;
+    if (e.composedPath().some((node) => node instanceof HTMLInputElement)) return;
+    e.preventDefault();
+    this.sendDtmf(e.key);
+  };
 
   #onAction(e: SipCallActionEvent): void {
     e.stopPropagation();
     const actions: Record<CallAction, () => void> = {
       answer: () => this.answer(),
+      'answer-video': () => this.answer({ video: true }),
+      'camera-off': () => this.setCameraOff(true),
+      'camera-on': () => this.setCameraOff(false),
       decline: () => this.decline(),
       hangup: () => this.hangup(),
       mute: () => this.mute(),
@@ -518,15 +608,19 @@ export class SipPhone extends LitElement {
     if (!call || call.id !== engineCall.id) return;
     if (call.status === status && reason === call.reason) return;
     if (FINAL_CALL_STATUSES.has(call.status)) return;
+    const final = FINAL_CALL_STATUSES.has(status);
+    // The websdk reports no transfer progress; the call ending after the request is the sign it went through.
+    const transfer =
+      call.transfer && status === 'FINISH' ? { ...call.transfer, status: 'COMPLETED' as const } : call.transfer;
     const next: CallSnapshot = {
       ...call,
       status,
+      transfer,
       reason: reason ?? failure?.message,
       held: status === 'HOLD',
       // ESTABLISHED comes again after every unhold: the timer keeps its first start.
       connectedAt: status === 'ESTABLISHED' && call.connectedAt === undefined ? performance.now() : call.connectedAt,
     };
-    const final = FINAL_CALL_STATUSES.has(status);
     const error = final ? this.#callError(next, failure) : null;
     this.#setState({ call: next, error: error ?? this.phoneState.error });
     this.#updateTones(next);
@@ -537,6 +631,7 @@ export class SipPhone extends LitElement {
         direction: next.direction,
         remote: next.remote,
         ...(next.reason ? { reason: next.reason } : {}),
+        ...(next.transfer ? { transfer: { ...next.transfer } } : {}),
       }),
     );
     this.#announce(error ? error.message : callStatusText(next));

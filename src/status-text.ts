@@ -22,7 +22,7 @@ export function callStatusText(call: CallSnapshot): string {
     case 'FAILED':
       return `Call to ${who} failed${call.reason ? `: ${call.reason}` : ''}`;
     case 'FINISH':
-      return 'Call ended';
+      return call.transfer?.status === 'COMPLETED' ? `Call transferred to ${call.transfer.target}` : 'Call ended';
   }
 }
 

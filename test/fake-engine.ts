@@ -45,6 +45,9 @@ export class FakeEngine implements Engine {
   setMuted(callId: string, muted: boolean): void {
     this.log.push(`${muted ? 'mute' : 'unmute'} ${callId}`);
   }
+  setCameraOff(callId: string, off: boolean): void {
+    this.log.push(`camera ${off ? 'off' : 'on'} ${callId}`);
+  }
   hold(callId: string): void {
     this.log.push(`hold ${callId}`);
   }

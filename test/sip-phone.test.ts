@@ -6,7 +6,7 @@ import '../src/sip-phone.js';
 import type { SipPhone } from '../src/sip-phone.js';
 import type { SipCallStatusEvent, SipErrorEvent, SipSessionStatusEvent } from '../src/events.js';
 import { FakeEngine } from './fake-engine.js';
-import { button, deepQuery as deep } from './phone-helpers.js';
+import { button, deepQuery as deep, phoneText } from './phone-helpers.js';
 
 interface Setup {
   el: SipPhone;
@@ -414,6 +414,84 @@ describe('<sip-phone>', () => {
       const second = engine.ringIn('10007');
       expect(engine.log.at(-1)).to.equal(`hangup ${second.id}`);
       expect(events.some((e) => e.type === 'sip-incoming-call')).to.equal(false);
+    });
+  });
+
+  describe('SIP functions', () => {
+    async function inCall(template?: ReturnType<typeof html>) {
+      const s = await registered(template);
+      s.el.call('10006');
+      s.engine.status('out-1', 'ESTABLISHED');
+      await settle(s.el);
+      return s;
+    }
+
+    it('sends DTMF from the keypad, the keyboard and sendDtmf(), as dtmf-type says', async () => {
+      const { el, engine } = await inCall(html`<sip-phone wcs-url="ws://127.0.0.1:9" sip-login="10005" dtmf-type="INFO"></sip-phone>`);
+      deep<HTMLButtonElement>(el, '[part=keypad] button[aria-label="5"]')!.click();
+      expect(engine.log.at(-1)).to.equal('dtmf out-1 5 INFO');
+      await settle(el);
+      expect(el.shadowRoot!.querySelector('[role=status]')!.textContent).to.equal('Sent 5');
+      deep<HTMLButtonElement>(el, '[part=hangup-button]')!.focus();
+      await sendKeys({ press: '7' });
+      await sendKeys({ press: '#' });
+      el.sendDtmf('123*#');
+      expect(engine.log.slice(-3)).to.deep.equal(['dtmf out-1 7 INFO', 'dtmf out-1 # INFO', 'dtmf out-1 123*# INFO']);
+      await expect(el).to.be.accessible();
+    });
+
+    it('refuses DTMF it cannot send with a sip-error', async () => {
+      const { el, engine } = await inCall();
+      setTimeout(() => el.sendDtmf('12x'));
+      const error = (await oneEvent(el, 'sip-error')) as SipErrorEvent;
+      expect(error.detail.code).to.equal('invalid-dtmf');
+      expect(engine.log.some((l) => l.startsWith('dtmf'))).to.equal(false);
+    });
+
+    it('does not send typed digits while a text field has focus', async () => {
+      const { el, engine } = await inCall();
+      button(el, 'Transfer')!.click();
+      await settle(el);
+      await new Promise((r) => setTimeout(r));
+      await sendKeys({ type: '10007' });
+      expect(engine.log.some((l) => l.startsWith('dtmf'))).to.equal(false);
+      await sendKeys({ press: 'Enter' });
+      expect(engine.log.at(-1)).to.equal('transfer out-1 10007');
+    });
+
+    it('transfers: progress shows, and the end of the call says where it went', async () => {
+      const { el, engine, events } = await inCall();
+      el.transfer('10007');
+      await settle(el);
+      expect(phoneText(el)).to.contain('Transferring to 10007');
+      engine.status('out-1', 'FINISH');
+      await settle(el);
+      const last = events.filter((e) => e.type === 'sip-call-status').at(-1) as SipCallStatusEvent;
+      expect(last.detail.transfer).to.deep.equal({ target: '10007', status: 'COMPLETED' });
+      expect(phoneText(el)).to.contain('Call transferred to 10007');
+    });
+
+    it('places and answers video calls only when video is allowed', async () => {
+      const { el, engine } = await registered(html`<sip-phone wcs-url="ws://127.0.0.1:9" sip-login="10005" callee="10006"></sip-phone>`);
+      expect(button(el, 'Video call')).to.equal(null);
+      el.video = true;
+      await settle(el);
+      button(el, 'Video call')!.click();
+      expect(engine.lastCallOptions!.video).to.equal(true);
+      await settle(el);
+      expect(el.shadowRoot!.querySelector<HTMLElement>('[part=media]')!.hidden).to.equal(false);
+      engine.status('out-1', 'ESTABLISHED');
+      await settle(el);
+      button(el, 'Camera off')!.click();
+      expect(engine.log.at(-1)).to.equal('camera off out-1');
+      await settle(el);
+      await expect(el).to.be.accessible();
+      engine.status('out-1', 'FINISH');
+      const call = engine.ringIn('10007');
+      await settle(el);
+      button(el, 'Answer with video')!.click();
+      expect(engine.log.at(-1)).to.equal(`answer ${call.id}`);
+      expect(engine.lastCallOptions!.video).to.equal(true);
     });
   });
 

@@ -2,6 +2,14 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
 export type Tone = 'ring' | 'ringback';
 
+/** The two frequencies (Hz) of each DTMF key. */
+const DTMF: Record<string, [number, number]> = {
+  '1': [697, 1209], '2': [697, 1336], '3': [697, 1477], A: [697, 1633],
+  '4': [770, 1209], '5': [770, 1336], '6': [770, 1477], B: [770, 1633],
+  '7': [852, 1209], '8': [852, 1336], '9': [852, 1477], C: [852, 1633],
+  '*': [941, 1209], '0': [941, 1336], '#': [941, 1477], D: [941, 1633],
+};
+
 /** Frequencies (Hz) and cadence (ms on, ms off, ...) of each tone. */
 const TONES: Record<Tone, { freqs: number[]; cadence: number[] }> = {
   // A warble for an incoming call: two short bursts, then a pause.
@@ -74,6 +82,24 @@ export class ToneController implements ReactiveController {
       step++;
     };
     next();
+  }
+
+  /** Plays a key's DTMF tone for a moment, as feedback that the key was sent. */
+  key(digit: string, ms = 120): void {
+    const freqs = DTMF[digit.toUpperCase()];
+    this.unlock();
+    const ctx = this.#ctx;
+    if (!freqs || !ctx) return;
+    const gain = new GainNode(ctx, { gain: 0.06 });
+    gain.connect(ctx.destination);
+    const end = ctx.currentTime + ms / 1000;
+    for (const frequency of freqs) {
+      const osc = new OscillatorNode(ctx, { frequency });
+      osc.connect(gain);
+      osc.start();
+      osc.stop(end);
+      osc.onended = () => gain.disconnect();
+    }
   }
 
   stop(): void {

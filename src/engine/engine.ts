@@ -43,6 +43,7 @@ export type ErrorCode =
   | 'call-failed'
   | 'busy'
   | 'invalid-number'
+  | 'invalid-dtmf'
   | 'invalid-state';
 
 export interface ConnectOptions {
@@ -104,6 +105,8 @@ export interface Engine {
   /** Ends a call in any state: cancel, decline or hang up. */
   hangup(callId: string): void;
   setMuted(callId: string, muted: boolean): void;
+  /** Stops (or resumes) sending the camera's video in a video call. */
+  setCameraOff(callId: string, off: boolean): void;
   hold(callId: string): void;
   unhold(callId: string): void;
   sendDtmf(callId: string, digits: string, type: DtmfType): void;

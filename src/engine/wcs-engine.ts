@@ -219,6 +219,12 @@ export class WcsEngine implements Engine {
     else call?.unmuteAudio();
   }
 
+  setCameraOff(callId: string, off: boolean): void {
+    const call = this.#calls.get(callId)?.call;
+    if (off) call?.muteVideo();
+    else call?.unmuteVideo();
+  }
+
   hold(callId: string): void {
     this.#calls.get(callId)?.call.hold();
   }
