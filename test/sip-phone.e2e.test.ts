@@ -6,10 +6,10 @@ import '../src/sip-phone.js';
 import type { SipPhone } from '../src/sip-phone.js';
 import type { SipCallStatusEvent, SipErrorEvent } from '../src/events.js';
 import { startTestGateway, type TestGateway } from './helpers/gateway.js';
-import { audioEnergy, inboundAudioBytes, trackPeerConnections } from './helpers/media-stats.js';
+import { audioEnergy, growth, inboundAudioBytes, sleep, trackPeerConnections, trackedPeerConnections } from './helpers/media-stats.js';
 import { button, deepQuery, phoneText, recordEvents, streamLevel, waitForAttr } from './phone-helpers.js';
 
-const peerConnections = trackPeerConnections();
+trackPeerConnections();
 
 let gateway: TestGateway;
 before(async () => {
@@ -48,18 +48,11 @@ const statuses = (events: Event[]) =>
 const errors = (events: Event[]) =>
   events.filter((e): e is SipErrorEvent => e.type === 'sip-error').map((e) => e.detail);
 
-/** How much a value read from a peer connection grows over `ms`. */
-async function growth(read: () => Promise<number>, ms: number): Promise<number> {
-  const start = await read();
-  await new Promise((r) => setTimeout(r, ms));
-  return (await read()) - start;
-}
-
 describe('two <sip-phone> elements through the gateway', () => {
   it('follow the mission test guide with audio both ways, mute, and hangup', async () => {
     const { a, b, aEvents, bEvents } = await twoPhones();
     await connectBoth(a, b);
-    const before = peerConnections.length;
+    const before = trackedPeerConnections().length;
 
     await dial(a, '10006');
     await waitForAttr(b, 'call-status', 'RING');
@@ -73,7 +66,7 @@ describe('two <sip-phone> elements through the gateway', () => {
     expect(button(a, 'Hangup')).to.exist;
 
     // The caller's leg is created first, the callee's when it answers.
-    const [pcA, pcB] = peerConnections.slice(before);
+    const [pcA, pcB] = trackedPeerConnections().slice(before);
     expect(pcA && pcB, 'two peer connections').to.be.ok;
     await waitUntil(async () => (await inboundAudioBytes(pcA)) > 0 && (await inboundAudioBytes(pcB)) > 0, 'no audio', { timeout: 5000 });
     expect(await growth(() => inboundAudioBytes(pcA), 1500)).to.be.greaterThan(2000);
@@ -88,11 +81,11 @@ describe('two <sip-phone> elements through the gateway', () => {
 
     // Mute on A stops what B hears; unmute brings it back.
     button(a, 'Mute')!.click();
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     expect(await growth(() => audioEnergy(pcB), 2500)).to.be.lessThan(0.0005);
     expect(await growth(() => audioEnergy(pcA), 2000), 'A still hears B').to.be.greaterThan(0.001);
     button(a, 'Unmute')!.click();
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     expect(await growth(() => audioEnergy(pcB), 2500)).to.be.greaterThan(0.001);
 
     button(a, 'Hangup')!.click();
