@@ -101,7 +101,7 @@ export class SipPhone extends LitElement {
         border-radius: calc(var(--sip-phone-radius, 8px) * 1.5);
         background: var(--sip-phone-bg, light-dark(#fff, #1e2227));
       }
-      header {
+      .header {
         display: flex;
         gap: 0.5rem;
         align-items: center;
@@ -425,7 +425,7 @@ export class SipPhone extends LitElement {
     const lastCall = call && !isActive(call) ? call : null;
     return html`
       <div class="phone" part="base">
-        <header part="header">
+        <div class="header" part="header">
           <div class="identity">
             <span class="login">${this.sipLogin || 'SIP phone'}</span>
             <span class="session">
@@ -443,7 +443,7 @@ export class SipPhone extends LitElement {
               >
                 ${connected || busy ? 'Disconnect' : 'Connect'}
               </button>`}
-        </header>
+        </div>
         ${showForm ? this.#renderForm() : nothing}
         ${error ? html`<p class="error" part="error">${error.message}</p>` : nothing}
         <sip-incoming
@@ -557,6 +557,7 @@ export class SipPhone extends LitElement {
       sessionStatus: (status, failure) => live() && this.#sessionChanged(status, failure),
       incomingCall: (call) => live() && this.#incoming(call),
       callStatus: (call, status, reason, failure) => live() && this.#callChanged(call, status, reason, failure),
+      transferFailed: (call, reason) => live() && this.#transferFailed(call, reason),
     };
   }
 
@@ -637,6 +638,18 @@ export class SipPhone extends LitElement {
     this.#announce(error ? error.message : callStatusText(next));
     if (error) this.dispatchEvent(new SipErrorEvent(error));
     if (final) this.#restoreFocus();
+  }
+
+  #transferFailed(engineCall: EngineCall, reason: string): void {
+    const call = this.phoneState.call;
+    if (!call?.transfer || call.id !== engineCall.id) return;
+    const error: PhoneError = {
+      code: 'transfer-failed',
+      message: `The transfer to ${call.transfer.target} failed: ${reason}. The call goes on.`,
+    };
+    this.#setState({ call: { ...call, transfer: undefined }, error });
+    this.#announce(error.message);
+    this.dispatchEvent(new SipErrorEvent(error));
   }
 
   #callError(call: CallSnapshot, failure?: EngineFailure): PhoneError | null {

@@ -70,6 +70,9 @@ export class FakeEngine implements Engine {
     this.listener!.incomingCall(call);
     return call;
   }
+  transferFailed(callId: string, reason: string): void {
+    this.listener!.transferFailed({ id: callId, direction: 'outgoing', remote: '' }, reason);
+  }
   status(call: EngineCall | string, status: CallStatus, reason?: string, failure?: EngineFailure): void {
     const c = typeof call === 'string' ? { id: call, direction: 'outgoing' as const, remote: '' } : call;
     this.listener!.callStatus(c, status, reason, failure);

@@ -471,6 +471,20 @@ describe('<sip-phone>', () => {
       expect(phoneText(el)).to.contain('Call transferred to 10007');
     });
 
+    it('shows a failed transfer and keeps the call', async () => {
+      const { el, engine } = await inCall();
+      el.transfer('10099');
+      setTimeout(() => engine.transferFailed('out-1', 'Not Found'));
+      const error = (await oneEvent(el, 'sip-error')) as SipErrorEvent;
+      expect(error.detail).to.deep.equal({
+        code: 'transfer-failed',
+        message: 'The transfer to 10099 failed: Not Found. The call goes on.',
+      });
+      await settle(el);
+      expect(el.callStatus).to.equal('ESTABLISHED');
+      expect(phoneText(el)).not.to.contain('Transferring');
+    });
+
     it('places and answers video calls only when video is allowed', async () => {
       const { el, engine } = await registered(html`<sip-phone wcs-url="ws://127.0.0.1:9" sip-login="10005" callee="10006"></sip-phone>`);
       expect(button(el, 'Video call')).to.equal(null);

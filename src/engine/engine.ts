@@ -42,6 +42,7 @@ export type ErrorCode =
   | 'media-denied'
   | 'call-failed'
   | 'busy'
+  | 'transfer-failed'
   | 'invalid-number'
   | 'invalid-dtmf'
   | 'invalid-state';
@@ -94,6 +95,8 @@ export interface EngineListener {
   incomingCall(call: EngineCall): void;
   /** `reason` is the server's reason phrase, when it gave one; `failure` explains a local failure. */
   callStatus(call: EngineCall, status: CallStatus, reason?: string, failure?: EngineFailure): void;
+  /** A transfer this side asked for failed; the call goes on. */
+  transferFailed(call: EngineCall, reason: string): void;
 }
 
 export interface Engine {

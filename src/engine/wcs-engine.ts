@@ -106,7 +106,9 @@ export class WcsEngine implements Engine {
           })
           .on(SESSION_STATUS.REGISTERED, () => current() && listener.sessionStatus('REGISTERED'))
           .on(SESSION_STATUS.WARN, (obj: { apiMethod?: string; callId?: string; info?: string } = {}) => {
-            if (obj.callId && obj.info) this.#reasons.set(obj.callId, obj.info);
+            const tracked = obj.callId ? this.#calls.get(obj.callId) : undefined;
+            if (obj.apiMethod === 'transfer' && tracked) listener.transferFailed(tracked.info, obj.info || 'refused');
+            else if (obj.callId && obj.info) this.#reasons.set(obj.callId, obj.info);
             else if (obj.apiMethod === 'connection' || obj.apiMethod === 'registration') refusal = obj.info ?? 'refused';
           })
           .on(SESSION_STATUS.DISCONNECTED, () => {
