@@ -53,13 +53,6 @@ export class SipCallControls extends LitElement {
       .who {
         font-weight: 600;
       }
-      .badge {
-        font-size: 0.75rem;
-        letter-spacing: 0.04em;
-        padding: 0.1rem 0.45rem;
-        border-radius: 999px;
-        border: 1px solid currentColor;
-      }
       [role='timer'] {
         font-variant-numeric: tabular-nums;
       }

@@ -231,7 +231,8 @@ export class SipPhone extends LitElement {
   }
 
   protected override firstUpdated(): void {
-    if (this.autoConnect) this.#autoConnect();
+    // After this update has finished: connecting changes state, which renders again.
+    if (this.autoConnect) queueMicrotask(() => this.#autoConnect());
   }
 
   protected override willUpdate(changed: PropertyValues): void {
@@ -430,7 +431,7 @@ export class SipPhone extends LitElement {
             <span class="login">${this.sipLogin || 'SIP phone'}</span>
             <span class="session">
               ${sessionStatusText(session)}
-              <span class="visually-hidden">(</span><span part="session-status">${session}</span><span class="visually-hidden">)</span>
+              <span class="badge" part="session-status">${session}</span>
             </span>
           </div>
           ${showForm
@@ -572,7 +573,7 @@ export class SipPhone extends LitElement {
       this.#callChanged(call, 'FINISH', 'Connection lost');
     }
     if (status !== 'IDLE') {
-      this.dispatchEvent(new SipSessionStatusEvent({ status, reason: failure?.message }));
+      this.dispatchEvent(new SipSessionStatusEvent({ status, ...(failure ? { reason: failure.message } : {}) }));
     }
     this.#announce(failure ? failure.message : sessionStatusText(status));
     if (failure) this.dispatchEvent(new SipErrorEvent(failure));

@@ -2,12 +2,12 @@ import { css } from 'lit';
 
 /**
  * Shared look of the `sip-*` elements. Every colour and size is a `--sip-phone-*` custom
- * property with a fallback that follows the page's colour scheme, so the widget looks right
- * on light and dark pages and a site can retheme it without touching parts.
+ * property with a `light-dark()` fallback: the widget follows the colour scheme the page
+ * declares (CSS `color-scheme`), so it matches light and dark pages, and a site can retheme
+ * it without touching parts.
  */
 export const baseStyles = css`
   :host {
-    color-scheme: light dark;
     font-family: var(--sip-phone-font, system-ui, sans-serif);
     color: var(--sip-phone-fg, light-dark(#1b1f24, #e8eaed));
   }
@@ -62,6 +62,15 @@ export const baseStyles = css`
     flex-wrap: wrap;
     gap: 0.5rem;
     align-items: center;
+  }
+  /* A status name from the websdk (REGISTERED, RING, ...), shown beside its sentence. */
+  .badge {
+    font-size: 0.7rem;
+    letter-spacing: 0.04em;
+    padding: 0.05rem 0.45rem;
+    border-radius: 999px;
+    border: 1px solid currentColor;
+    white-space: nowrap;
   }
   .visually-hidden {
     position: absolute;

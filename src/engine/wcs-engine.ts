@@ -18,7 +18,6 @@ import type {
   EngineFailure,
   EngineListener,
 } from './engine.js';
-import { FINAL_CALL_STATUSES } from './engine.js';
 
 const { SESSION_STATUS, CALL_STATUS, ERROR_INFO } = Flashphoner.constants;
 
@@ -254,7 +253,9 @@ export class WcsEngine implements Engine {
           failure = mediaFailure(call.getErrorInfo() ?? 'unknown error');
         }
         const reason = this.#reasons.get(info.id);
-        if (FINAL_CALL_STATUSES.has(status)) {
+        // Like FINAL_CALL_STATUSES; not imported, so that this lazy chunk shares no module
+        // with the main bundle (see rollup.config.mjs).
+        if (status === 'FINISH' || status === 'FAILED' || status === 'BUSY') {
           this.#calls.delete(info.id);
           this.#reasons.delete(info.id);
         }
