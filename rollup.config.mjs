@@ -8,7 +8,7 @@
 // npm consumers get the unbundled `tsc` output in lib/ instead (see package.json "exports").
 import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { transform } from 'esbuild';
+import ts from 'typescript';
 import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
@@ -16,24 +16,34 @@ import terser from '@rollup/plugin-terser';
 const tsconfig = JSON.parse(readFileSync(new URL('./tsconfig.json', import.meta.url), 'utf8'));
 
 /**
- * Compiles TypeScript with esbuild, honouring tsconfig.json's compiler options
- * (`experimentalDecorators`, `useDefineForClassFields: false`): without them Lit's field
- * decorators compile as standard decorators and break. Type checking is `tsc`'s job.
+ * Compiles the widget's TypeScript with TypeScript's own transpiler (`transpileModule`: no type
+ * checking, that is `tsc --noEmit`'s job), with tsconfig.json's options and two changes:
+ * - target ES2022. With Lit's decorators (`experimentalDecorators`,
+ *   `useDefineForClassFields: false`) esbuild lowers every `#private` member of a decorated
+ *   class to a WeakMap and helper calls, whatever its target; tsc keeps them native, and terser
+ *   then shortens their names. That, with the helpers below, takes about 1.3 KB (gzip) off
+ *   dist/sip-phone.js. Every browser that renders the widget runs ES2022: its styles need CSS
+ *   `light-dark()` (Chrome 123, Firefox 120, Safari 17.5). lib/ keeps tsconfig.json's target.
+ * - `importHelpers`: one copy of `__decorate` from tslib instead of one per module.
  */
-function esbuildTypeScript() {
+function typescriptTranspile() {
+  const { options } = ts.convertCompilerOptionsFromJson(tsconfig.compilerOptions, '.');
+  const compilerOptions = {
+    ...options,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    importHelpers: true,
+    sourceMap: true,
+    inlineSourceMap: false,
+    declaration: false,
+    declarationMap: false,
+  };
   return {
-    name: 'esbuild-typescript',
-    async transform(code, id) {
+    name: 'typescript-transpile',
+    transform(code, id) {
       if (!/\.ts$/.test(id) || /\.d\.ts$/.test(id)) return null;
-      const result = await transform(code, {
-        loader: 'ts',
-        format: 'esm',
-        target: tsconfig.compilerOptions.target,
-        sourcefile: id,
-        sourcemap: true,
-        tsconfigRaw: { compilerOptions: tsconfig.compilerOptions },
-      });
-      return { code: result.code, map: result.map };
+      const { outputText, sourceMapText } = ts.transpileModule(code, { fileName: id, compilerOptions });
+      return { code: outputText.replace(/^\/\/# sourceMappingURL=.*$/m, ''), map: sourceMapText };
     },
   };
 }
@@ -59,6 +69,45 @@ function checkChunks() {
       const entry = bundle['sip-phone.js'];
       if (entry.imports.length) this.error(`sip-phone.js must be one file, but imports ${entry.imports.join(', ')}.`);
       if (/Flashphoner/.test(entry.code)) this.error('The websdk ended up in sip-phone.js instead of the lazy chunk.');
+    },
+  };
+}
+
+/**
+ * Collapses the indentation inside the widget's `css` and `html` tagged templates: every run of
+ * whitespace that holds a line break becomes one space (or nothing, around CSS punctuation).
+ * Browsers treat such a run like one space in HTML text and in CSS, so what renders is the same;
+ * `<pre>` and `<textarea>`, where it would not be, are refused. Only src/ templates are touched.
+ */
+function collapseTemplateWhitespace() {
+  return {
+    name: 'collapse-template-whitespace',
+    transform(code, id) {
+      if (!/[\\/]src[\\/].*\.ts$/.test(id)) return null;
+      const edits = [];
+      const visit = (node) => {
+        if (!node || typeof node.type !== 'string') return;
+        if (node.type === 'TaggedTemplateExpression' && node.tag.type === 'Identifier' && /^(css|html)$/.test(node.tag.name)) {
+          const isCss = node.tag.name === 'css';
+          for (const quasi of node.quasi.quasis) {
+            const raw = code.slice(quasi.start, quasi.end);
+            if (/<(pre|textarea)\b/i.test(raw)) this.error(`${id}: collapseTemplateWhitespace cannot handle <pre>/<textarea>.`);
+            let out = raw.replace(/\s*\n\s*/g, ' ');
+            if (isCss) out = out.replace(/ ?([{};,]) ?/g, '$1');
+            if (out !== raw) edits.push([quasi.start, quasi.end, out]);
+          }
+        }
+        for (const key of Object.keys(node)) {
+          const value = node[key];
+          if (Array.isArray(value)) value.forEach(visit);
+          else if (value && typeof value === 'object' && key !== 'parent') visit(value);
+        }
+      };
+      visit(this.parse(code));
+      if (!edits.length) return null;
+      let result = code;
+      for (const [start, end, text] of edits.sort((a, b) => b[0] - a[0])) result = result.slice(0, start) + text + result.slice(end);
+      return { code: result, map: null };
     },
   };
 }
@@ -100,7 +149,9 @@ export default {
     nodeResolve({ browser: true, extensions: ['.ts', '.js', '.mjs'] }),
     // Only the websdk is CommonJS (a prebuilt browserify bundle imported by default).
     commonjs({ include: [/node_modules[\\/]@flashphoner[\\/]websdk[\\/]/], strictRequires: false }),
-    esbuildTypeScript(),
-    terser({ ecma: 2021, module: true, format: { comments: false } }),
+    typescriptTranspile(),
+    collapseTemplateWhitespace(),
+    // Two compress passes: about 1.6 KB less gzip on the websdk chunk, a little on the entry.
+    terser({ ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false } }),
   ],
 };

@@ -47,6 +47,14 @@ export default {
   concurrentBrowsers: 1,
   testsFinishTimeout: 5 * 60_000,
   testFramework: { config: { timeout: 30_000 } },
+  // Coverage of src/ (on with `--coverage`, as `npm test` runs it): below a threshold the run fails.
+  coverageConfig: {
+    include: ['src/**/*.ts'],
+    exclude: ['**/node_modules/**', 'src/**/*.test.ts', 'test/**'],
+    threshold: { statements: 90, lines: 90, branches: 85, functions: 90 },
+    reportDir: 'coverage/browser',
+    reporters: ['lcov', 'text-summary', 'json-summary'],
+  },
   browsers: [chromium()],
   groups: [
     // A browser whose person refuses the microphone: the phone must say so and stay usable.

@@ -15,6 +15,7 @@ import { baseStyles } from './styles.js';
  * @csspart answer-button - The Answer button.
  * @csspart answer-video-button - The Answer with video button (when the phone allows video).
  * @csspart decline-button - The Decline button.
+ * @csspart status - The call status (the websdk's status name).
  */
 @customElement('sip-incoming')
 export class SipIncoming extends LitElement {
@@ -69,8 +70,8 @@ export class SipIncoming extends LitElement {
     `;
   }
 
-  protected override updated(changed: PropertyValues<this>): void {
-    const before = changed.get('phone' as keyof SipIncoming) as PhoneState | undefined;
+  protected override updated(changed: PropertyValues): void {
+    const before = changed.get('phone') as PhoneState | undefined;
     const wasRinging = !!before?.call && before.call.direction === 'incoming' && isRinging(before.call);
     if (this.#ringing && (!wasRinging || before?.call?.id !== this.#ringing.id)) {
       this.answerButton?.focus();

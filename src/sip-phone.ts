@@ -81,6 +81,10 @@ const DTMF_DIGITS = /^[0-9*#A-D]{1,32}$/i;
  * @cssprop --sip-phone-radius - Corner radius.
  * @cssprop --sip-phone-font - Font family.
  * @cssprop --sip-phone-focus - Focus ring colour.
+ * @cssprop --sip-phone-on-accent - Text on accent and danger buttons.
+ * @cssprop --sip-phone-button-bg - Background of the other buttons.
+ * @cssprop --sip-phone-pressed-bg - Background of pressed toggles (Mute, Hold).
+ * @cssprop --sip-phone-input-bg - Background of text fields.
  */
 @customElement('sip-phone')
 export class SipPhone extends LitElement {
@@ -471,7 +475,7 @@ export class SipPhone extends LitElement {
   }
 
   #renderForm() {
-    const field = (id: string, label: string, value: string, type = 'text', required = false) => html`
+    const field = (id: string, label: string, value: string, type: 'text' | 'url' | 'password' = 'text', required = false) => html`
       <label for=${id}>${label}</label>
       <input id=${id} name=${id} type=${type} .value=${value} ?required=${required} autocomplete="off" />
     `;
@@ -496,11 +500,15 @@ export class SipPhone extends LitElement {
   #onFormSubmit(e: SubmitEvent): void {
     e.preventDefault();
     const data = new FormData(e.target as HTMLFormElement);
-    const text = (name: string) => String(data.get(name) ?? '').trim();
+    const raw = (name: string) => {
+      const value = data.get(name);
+      return typeof value === 'string' ? value : '';
+    };
+    const text = (name: string) => raw(name).trim();
     this.wcsUrl = text('wcs-url');
     this.sipLogin = text('sip-login');
     this.sipAuthName = text('sip-auth-name');
-    this.sipPassword = String(data.get('sip-password') ?? '');
+    this.sipPassword = raw('sip-password');
     this.sipDomain = text('sip-domain');
     this.sipOutboundProxy = text('sip-outbound-proxy');
     this.sipPort = text('sip-port') || '5060';

@@ -2,13 +2,10 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
 export type Tone = 'ring' | 'ringback';
 
-/** The two frequencies (Hz) of each DTMF key. */
-const DTMF: Record<string, [number, number]> = {
-  '1': [697, 1209], '2': [697, 1336], '3': [697, 1477], A: [697, 1633],
-  '4': [770, 1209], '5': [770, 1336], '6': [770, 1477], B: [770, 1633],
-  '7': [852, 1209], '8': [852, 1336], '9': [852, 1477], C: [852, 1633],
-  '*': [941, 1209], '0': [941, 1336], '#': [941, 1477], D: [941, 1633],
-};
+/** DTMF keys in keypad order: a key's row and column give its two frequencies (Hz). */
+const DTMF_KEYS = '123A456B789C*0#D';
+const DTMF_ROWS = [697, 770, 852, 941];
+const DTMF_COLUMNS = [1209, 1336, 1477, 1633];
 
 /** Frequencies (Hz) and cadence (ms on, ms off, ...) of each tone. */
 const TONES: Record<Tone, { freqs: number[]; cadence: number[] }> = {
@@ -86,10 +83,11 @@ export class ToneController implements ReactiveController {
 
   /** Plays a key's DTMF tone for a moment, as feedback that the key was sent. */
   key(digit: string, ms = 120): void {
-    const freqs = DTMF[digit.toUpperCase()];
+    const index = DTMF_KEYS.indexOf(digit.toUpperCase());
     this.unlock();
     const ctx = this.#ctx;
-    if (!freqs || !ctx) return;
+    if (index < 0 || !ctx) return;
+    const freqs = [DTMF_ROWS[index >> 2], DTMF_COLUMNS[index & 3]];
     const gain = new GainNode(ctx, { gain: 0.06 });
     gain.connect(ctx.destination);
     const end = ctx.currentTime + ms / 1000;

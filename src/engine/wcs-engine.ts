@@ -37,7 +37,10 @@ const FORWARDED: CallStatus[] = [
 let initialized: Promise<void> | undefined;
 /** Initialises the websdk once per page (it is a singleton), quietly. */
 function initWebsdk(): Promise<void> {
-  initialized ??= Promise.resolve(Flashphoner.init({ logger: { severity: 'WARN' } }));
+  // createMicGainNode: by default the websdk keeps one microphone gain node per page, and
+  // ending any call silences the newest capture: with two phones (or a transfer) on one
+  // page, the other call would go mute.
+  initialized ??= Promise.resolve(Flashphoner.init({ logger: { severity: 'WARN' }, createMicGainNode: false }));
   return initialized;
 }
 

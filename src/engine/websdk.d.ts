@@ -43,7 +43,7 @@ declare module '@flashphoner/websdk/flashphoner-webrtc-only.js' {
       receiveAudio?: boolean;
       receiveVideo?: boolean;
     }): WebsdkCall;
-    on(event: string, callback: (arg: any, extra?: any) => void): WebsdkSession;
+    on(event: string, callback: (...args: never[]) => void): WebsdkSession;
   }
   export interface SessionOptions {
     urlServer: string;

@@ -1,0 +1,276 @@
+// The local WCS-compatible gateway: one HTTP server carrying the websdk's WebSocket
+// protocol and a small REST API, with a werift media endpoint per call leg.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import { isIP, type AddressInfo } from 'node:net';
+import { dirname, extname, join, normalize, sep } from 'node:path';
+import { createReadStream, statSync } from 'node:fs';
+import { WebSocketServer } from 'ws';
+import { Accounts, DEFAULT_ACCOUNTS_FILE, loadAccountsFile, validateAccounts } from './accounts.js';
+import { Switchboard } from './call.js';
+import { MediaRegistry } from './media.js';
+import { REST_PREFIX, handleRest } from './rest.js';
+import { Session, TokenStore, type RefuseMode } from './session.js';
+import { Timers, consoleLogger, errorMessage, isLogLevel, type LogLevel, type Logger } from './util.js';
+
+export type { Logger, LogLevel } from './util.js';
+
+export interface GatewayOptions {
+  /** Address to listen on (HTTP, WebSocket and media). Default 127.0.0.1. */
+  host?: string;
+  /** Port for HTTP + WebSocket; 0 picks a free port. Default 8080. */
+  port?: number;
+  /** Accounts `{login: password}`; takes precedence over `accountsFile`. */
+  accounts?: Record<string, string>;
+  /** Accounts JSON file. Default: server/accounts.json (10005-10008). */
+  accountsFile?: string;
+  /** Ringing time before the call fails with "Request Timeout". Default 60000. */
+  noAnswerTimeoutMs?: number;
+  /** A logger object, or a level for the console logger. Default 'warn'. */
+  logger?: Logger | LogLevel;
+  /** Server `ping` frame interval; 0 disables. Default 5000. */
+  pingIntervalMs?: number;
+  /** Close a session that sent nothing for this long; 0 disables. Default 3 x pingIntervalMs. */
+  keepaliveTimeoutMs?: number;
+  /** Largest accepted WebSocket frame in bytes (larger: closed with 1009). Default 256 KiB. */
+  maxPayload?: number;
+  /** How long an authToken of a closed keepAlive session stays usable. Default 60000. */
+  tokenTtlMs?: number;
+  /**
+   * The only local address used for media (ICE). Default: `host` when it is an IP address
+   * (127.0.0.1 by default, so media never leaves loopback), none when listening on all
+   * interfaces.
+   */
+  mediaAddress?: string;
+  /**
+   * How a refused `connection` (wrong password, unknown login, unknown authToken) ends
+   * the socket after its `fail` frame: 'fail' (default) makes the browser's WebSocket fail
+   * with a protocol error, so the websdk fires session FAILED; 'close' closes cleanly with
+   * code 4403, so the websdk fires DISCONNECTED.
+   */
+  refuseMode?: RefuseMode;
+  /** Serve the websdk package (and its Phone example) under /websdk/. Default true. */
+  serveWebsdk?: boolean;
+}
+
+export interface GatewayStats {
+  sessions: number;
+  registrations: number;
+  legs: number;
+  calls: number;
+  peerConnections: number;
+  timers: number;
+  tokens: number;
+  totals: { sessions: number; calls: number; established: number; transfers: number };
+}
+
+export interface Gateway {
+  /** `ws://host:port` for the websdk's `urlServer`. */
+  readonly url: string;
+  /** `http://host:port/rest-api`. */
+  readonly restUrl: string;
+  readonly host: string;
+  readonly port: number;
+  stats(): GatewayStats;
+  /** Same as REST find_all. */
+  findAll(): Record<string, unknown>[];
+  /** Same as REST terminate; false when there is no such call. */
+  terminate(callId: string): boolean;
+  close(): Promise<void>;
+}
+
+function resolveLogger(logger: GatewayOptions['logger']): Logger {
+  if (logger && typeof logger === 'object') return logger;
+  return consoleLogger(isLogLevel(logger) ? logger : 'warn');
+}
+
+function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return isIP(host) === 6 ? `[${host}]` : host;
+}
+
+function defaultMediaAddress(host: string): string | undefined {
+  if (host === 'localhost') return '127.0.0.1';
+  if (isIP(host) === 4 && host !== '0.0.0.0') return host;
+  return undefined;
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.svg': 'image/svg+xml',
+  '.mp4': 'video/mp4',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+};
+
+function websdkRoot(): string | undefined {
+  try {
+    const require = createRequire(import.meta.url);
+    return dirname(require.resolve('@flashphoner/websdk/package.json'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Serves a file of the websdk package under /websdk/ (read-only, no directory listing). */
+function serveStatic(root: string, urlPath: string, res: ServerResponse): void {
+  let relative: string;
+  try {
+    relative = decodeURIComponent(urlPath.slice('/websdk/'.length));
+  } catch {
+    res.writeHead(400).end();
+    return;
+  }
+  const file = normalize(join(root, relative));
+  if (!file.startsWith(root + sep) || file.slice(root.length).split(sep).includes('node_modules')) {
+    res.writeHead(404).end();
+    return;
+  }
+  try {
+    if (!statSync(file).isFile()) throw new Error('not a file');
+  } catch {
+    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not Found');
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream' });
+  createReadStream(file).pipe(res);
+}
+
+export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
+  const host = options.host ?? '127.0.0.1';
+  const logger = resolveLogger(options.logger);
+  const accounts = new Accounts(
+    options.accounts
+      ? validateAccounts(options.accounts, 'options.accounts')
+      : loadAccountsFile(options.accountsFile ?? DEFAULT_ACCOUNTS_FILE),
+  );
+  const pingIntervalMs = options.pingIntervalMs ?? 5000;
+  const timers = new Timers();
+  const media = new MediaRegistry({
+    iceAddress: options.mediaAddress ?? defaultMediaAddress(host),
+    gatherTimeoutMs: 3000,
+    logger,
+  });
+  const switchboard = new Switchboard({
+    noAnswerTimeoutMs: options.noAnswerTimeoutMs ?? 60_000,
+    logger,
+    timers,
+    media,
+  });
+  const tokens = new TokenStore(options.tokenTtlMs ?? 60_000);
+  const sessions = new Set<Session>();
+  const totals = { sessions: 0 };
+  const sessionContext = {
+    accounts,
+    switchboard,
+    logger,
+    timers,
+    tokens,
+    pingIntervalMs,
+    keepaliveTimeoutMs: options.keepaliveTimeoutMs ?? pingIntervalMs * 3,
+    refuseMode: options.refuseMode ?? 'fail',
+    sessions,
+  };
+  const staticRoot = options.serveWebsdk === false ? undefined : websdkRoot();
+
+  const stats = (): GatewayStats => ({
+    sessions: sessions.size,
+    registrations: switchboard.registrations.size,
+    legs: switchboard.legs.size,
+    calls: switchboard.calls.size,
+    peerConnections: media.size,
+    timers: timers.size,
+    tokens: tokens.size,
+    totals: { sessions: totals.sessions, ...switchboard.totals },
+  });
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (path === REST_PREFIX || path.startsWith(`${REST_PREFIX}/`)) {
+      handleRest(req, res, { switchboard, stats, logger }).catch((error: unknown) => {
+        logger.error(`REST ${path}: ${errorMessage(error)}`);
+        if (!res.headersSent) res.writeHead(500, { 'Access-Control-Allow-Origin': '*' });
+        res.end();
+      });
+      return;
+    }
+    if (staticRoot && req.method === 'GET' && path.startsWith('/websdk/')) {
+      serveStatic(staticRoot, path, res);
+      return;
+    }
+    if (req.method === 'GET' && path === '/') {
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(
+        [
+          'Local WCS-compatible gateway.',
+          `WebSocket (websdk urlServer): ${gateway.url}`,
+          `REST: POST ${gateway.restUrl}/call/find_all, POST ${gateway.restUrl}/call/terminate {"callId": ...}`,
+          staticRoot ? `Flashphoner Phone example: /websdk/examples/demo/sip/phone/phone.html` : '',
+          '',
+        ].join('\n'),
+      );
+      return;
+    }
+    res.writeHead(404, { 'Content-Type': 'text/plain' });
+    res.end('Not Found');
+  });
+
+  const wss = new WebSocketServer({
+    server,
+    maxPayload: options.maxPayload ?? 256 * 1024,
+    // Reject upgrades on the REST path; any other path is the websdk endpoint.
+    verifyClient: (info: { req: IncomingMessage }) => !(info.req.url ?? '').startsWith(REST_PREFIX),
+  });
+  wss.on('connection', (ws, req) => {
+    totals.sessions++;
+    new Session(ws, sessionContext, `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`);
+  });
+  // ws re-emits the HTTP server's errors (a failed listen is reported by startGateway).
+  wss.on('error', (error) => {
+    if (server.listening) logger.error(`WebSocket server: ${error.message}`);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8080, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  server.on('error', (error) => logger.error(`HTTP server: ${error.message}`));
+  const port = (server.address() as AddressInfo).port;
+  const base = `${displayHost(host)}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  const gateway: Gateway = {
+    url: `ws://${base}`,
+    restUrl: `http://${base}${REST_PREFIX}`,
+    host,
+    port,
+    stats,
+    findAll: () => switchboard.findAll(),
+    terminate: (callId: string) => switchboard.terminate(callId),
+    close() {
+      closing ??= (async () => {
+        for (const session of [...sessions]) session.shutdown();
+        await media.closeAll();
+        timers.clearAll();
+        tokens.clear();
+        await new Promise<void>((resolve) => wss.close(() => resolve()));
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        logger.info(`stopped ${gateway.url}`);
+      })();
+      return closing;
+    },
+  };
+  logger.info(`listening on ${gateway.url} (REST ${gateway.restUrl}, ${accounts.size} accounts)`);
+  return gateway;
+}

@@ -1,0 +1,344 @@
+// One websdk session: a WebSocket, its `connection` (login, registration), keepalive, and
+// the dispatch of its frames to the switchboard.
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
+import type { WebSocket, RawData } from 'ws';
+import type { Accounts } from './accounts.js';
+import type { CallSession, Leg, Switchboard } from './call.js';
+import { parseClientFrame, serverFrame, str, type ClientFrame } from './protocol.js';
+import { errorMessage, type Logger, type Timers } from './util.js';
+
+/**
+ * How a refused `connection` ends the socket after its `fail` frame: 'fail' makes the
+ * browser's WebSocket fail (the websdk fires session FAILED); 'close' closes cleanly with
+ * code 4403 (the websdk fires DISCONNECTED).
+ */
+export type RefuseMode = 'fail' | 'close';
+
+/** An unfragmented frame with reserved opcode 0x3 and no payload: a protocol error. */
+const RESERVED_OPCODE_FRAME = Buffer.from([0x83, 0x00]);
+
+export interface SessionContext {
+  readonly accounts: Accounts;
+  readonly switchboard: Switchboard;
+  readonly logger: Logger;
+  readonly timers: Timers;
+  readonly tokens: TokenStore;
+  readonly pingIntervalMs: number;
+  readonly keepaliveTimeoutMs: number;
+  readonly refuseMode: RefuseMode;
+  readonly sessions: Set<Session>;
+}
+
+interface SavedToken {
+  login: string | undefined;
+  mayCall: boolean;
+  registered: boolean;
+  echo: Record<string, unknown>;
+  live: Set<Session>;
+  keepAlive: boolean;
+  /** When the token stops working after its last session closed (ms since epoch). */
+  expiresAt: number;
+}
+
+/** authTokens from `getUserData`, reusable by a reconnecting client (`authToken`). */
+export class TokenStore {
+  private readonly tokens = new Map<string, SavedToken>();
+  constructor(private readonly ttlMs: number) {}
+
+  issue(session: Session, saved: Omit<SavedToken, 'live' | 'expiresAt'>, token: string = randomUUID()): string {
+    const existing = this.tokens.get(token);
+    const entry: SavedToken = { ...saved, live: existing?.live ?? new Set(), expiresAt: Infinity };
+    entry.live.add(session);
+    this.tokens.set(token, entry);
+    return token;
+  }
+
+  lookup(token: string): SavedToken | undefined {
+    this.purge();
+    return this.tokens.get(token);
+  }
+
+  released(session: Session, token: string): void {
+    const entry = this.tokens.get(token);
+    if (!entry) return;
+    entry.live.delete(session);
+    if (entry.live.size > 0) return;
+    if (entry.keepAlive && this.ttlMs > 0) entry.expiresAt = Date.now() + this.ttlMs;
+    else this.tokens.delete(token);
+  }
+
+  private purge(): void {
+    const now = Date.now();
+    for (const [token, entry] of this.tokens) {
+      if (entry.live.size === 0 && entry.expiresAt <= now) this.tokens.delete(token);
+    }
+  }
+
+  get size(): number {
+    this.purge();
+    return this.tokens.size;
+  }
+
+  clear(): void {
+    this.tokens.clear();
+  }
+}
+
+const CALL_METHODS = new Set(['call', 'answer', 'hangup', 'hold', 'unhold', 'sendDtmf', 'transfer']);
+/** Methods of the websdk this gateway does not implement (streams, data, bug reports). */
+const UNSUPPORTED = new Set([
+  'publishStream',
+  'unPublishStream',
+  'playStream',
+  'stopStream',
+  'availableStream',
+  'snapshot',
+  'sendStreamEvent',
+  'sendData',
+  'sessionDebug',
+  'submitBugReport',
+]);
+
+export class Session implements CallSession {
+  readonly id = randomUUID().slice(0, 8);
+  state: 'new' | 'established' | 'closed' = 'new';
+  login: string | undefined;
+  mayCall = false;
+  registered = false;
+  authToken: string | undefined;
+  readonly legs = new Set<Leg>();
+  private lastHeard = Date.now();
+  private pingTimer: NodeJS.Timeout | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  private refused = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly ctx: SessionContext,
+    readonly remote: string,
+  ) {
+    ctx.sessions.add(this);
+    ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    ws.on('close', (code) => this.onClosed(code));
+    ws.on('error', (error) => {
+      // ws reports oversized frames (1009) and protocol errors here, then closes.
+      ctx.logger.warn(`session ${this.id}: socket error: ${error.message}`);
+    });
+    if (ctx.pingIntervalMs > 0) {
+      this.pingTimer = ctx.timers.interval(ctx.pingIntervalMs, () => this.keepalive());
+    }
+    ctx.logger.debug(`session ${this.id}: connected from ${remote}`);
+  }
+
+  get open(): boolean {
+    return this.state !== 'closed' && this.ws.readyState === this.ws.OPEN;
+  }
+
+  send(message: string, ...data: unknown[]): void {
+    if (!this.open) return;
+    this.ws.send(serverFrame(message, ...data));
+  }
+
+  fail(payload: Record<string, unknown>): void {
+    this.send('fail', payload);
+  }
+
+  private keepalive(): void {
+    if (this.ctx.keepaliveTimeoutMs > 0 && Date.now() - this.lastHeard > this.ctx.keepaliveTimeoutMs) {
+      this.ctx.logger.warn(`session ${this.id} (${this.login ?? '-'}): no answer to pings, closing`);
+      this.ws.terminate();
+      this.onClosed(1006);
+      return;
+    }
+    this.send('ping');
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    if (this.state === 'closed') return;
+    this.lastHeard = Date.now();
+    // One frame at a time per session, in order, even when handling one awaits media setup.
+    this.queue = this.queue
+      .then(() => this.handle(data, isBinary))
+      .catch((error: unknown) => {
+        this.ctx.logger.error(`session ${this.id}: frame handling failed: ${errorMessage(error)}`);
+        this.fail({ apiMethod: 'unknown', status: 'FAILED', info: 'Internal Server Error' });
+      });
+  }
+
+  private async handle(data: RawData, isBinary: boolean): Promise<void> {
+    if (isBinary) {
+      this.ctx.logger.warn(`session ${this.id}: binary frame ignored`);
+      this.fail({ apiMethod: 'binaryData', status: 'FAILED', info: 'Binary frames are not supported' });
+      return;
+    }
+    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+    const parsed = parseClientFrame(text);
+    if (!parsed.ok) {
+      this.ctx.logger.warn(`session ${this.id}: ${parsed.error}: ${JSON.stringify(text.slice(0, 80))}`);
+      this.fail({ apiMethod: 'unknown', status: 'FAILED', info: parsed.error });
+      return;
+    }
+    await this.dispatch(parsed.frame);
+  }
+
+  private async dispatch({ message, payload }: ClientFrame): Promise<void> {
+    if (this.state === 'closed') return;
+    if (message === 'ping') {
+      this.send('pong');
+      return;
+    }
+    if (message === 'pong' || message === 'pushLogs') return;
+    if (message === 'connection') {
+      if (this.state !== 'new') {
+        this.ctx.logger.warn(`session ${this.id}: second connection frame ignored`);
+        this.fail({ apiMethod: 'connection', status: 'FAILED', info: 'Already connected' });
+        return;
+      }
+      this.connect(payload);
+      return;
+    }
+    if (this.state !== 'established') {
+      this.ctx.logger.warn(`session ${this.id}: ${message} before connection`);
+      this.fail({ apiMethod: message, status: 'FAILED', info: 'Not connected: send connection first' });
+      return;
+    }
+    if (!CALL_METHODS.has(message)) {
+      const info = UNSUPPORTED.has(message) ? 'Not supported by this gateway' : 'Unknown method';
+      this.ctx.logger.warn(`session ${this.id}: ${message}: ${info}`);
+      this.fail({ apiMethod: message, status: 'FAILED', info });
+      return;
+    }
+    const sb = this.ctx.switchboard;
+    switch (message) {
+      case 'call':
+        await sb.onCall(this, payload);
+        break;
+      case 'answer':
+        await sb.onAnswer(this, payload);
+        break;
+      case 'hangup':
+        sb.onHangup(this, payload);
+        break;
+      case 'hold':
+        sb.onHold(this, payload, true);
+        break;
+      case 'unhold':
+        sb.onHold(this, payload, false);
+        break;
+      case 'sendDtmf':
+        sb.onDtmf(this, payload);
+        break;
+      case 'transfer':
+        await sb.onTransfer(this, payload);
+        break;
+    }
+  }
+
+  /** `connection`: authenticate, answer `getUserData`, then `registered` when asked to register. */
+  private connect(p: Record<string, unknown>): void {
+    const { accounts, tokens, logger } = this.ctx;
+    const token = str(p, 'authToken');
+    const sipLogin = str(p, 'sipLogin')?.trim() || undefined;
+    const keepAlive = p['keepAlive'] === true;
+    let login: string | undefined;
+    let mayCall = false;
+    let register = false;
+    let echo: Record<string, unknown>;
+    let reuseToken: string | undefined;
+
+    const saved = token ? tokens.lookup(token) : undefined;
+    if (saved && !sipLogin) {
+      // Reconnect with the token of a live or recently closed keepAlive session.
+      login = saved.login;
+      mayCall = saved.mayCall;
+      register = saved.registered;
+      echo = { ...saved.echo, ...withoutSecrets(p), sipLogin: saved.echo['sipLogin'] };
+      reuseToken = token;
+      logger.info(`session ${this.id}: reconnected with authToken as ${login ?? '(no login)'}`);
+    } else if (token && !sipLogin) {
+      logger.info(`session ${this.id}: unknown authToken refused`);
+      this.refuse('Unauthorized: unknown or expired authToken');
+      return;
+    } else {
+      echo = withoutSecrets(p);
+      if (sipLogin) {
+        login = sipLogin;
+        const password = str(p, 'sipPassword') ?? '';
+        const authName = str(p, 'sipAuthenticationName')?.trim();
+        const known = accounts.has(sipLogin);
+        mayCall = known && accounts.check(sipLogin, password) && (!authName || authName === sipLogin);
+        register = p['sipRegisterRequired'] !== false;
+        if (register && !mayCall) {
+          logger.info(
+            `session ${this.id}: registration of ${sipLogin} refused (${known ? 'wrong password or auth name' : 'unknown login'})`,
+          );
+          this.refuse('Forbidden');
+          return;
+        }
+      }
+    }
+
+    this.login = login;
+    this.mayCall = mayCall;
+    this.state = 'established';
+    this.authToken = tokens.issue(
+      this,
+      { login, mayCall, registered: register, echo, keepAlive },
+      reuseToken,
+    );
+    this.send('getUserData', { ...echo, authToken: this.authToken });
+    if (register && login) {
+      this.ctx.switchboard.register(login, this);
+      this.registered = true;
+      this.send('registered', { sipLogin: login, status: 'REGISTERED' });
+      logger.info(`session ${this.id}: ${login} registered`);
+    } else {
+      logger.info(`session ${this.id}: established as ${login ?? '(no login)'}, not registered`);
+    }
+  }
+
+  /** Refuses a `connection`: a `fail` frame with the reason, then the socket ends. */
+  private refuse(info: string): void {
+    this.refused = true;
+    this.fail({ apiMethod: 'connection', status: 'FAILED', info });
+    const ws = this.ws;
+    const socket = (ws as unknown as { _socket?: Socket })._socket;
+    if (this.ctx.refuseMode === 'fail' && socket && !socket.destroyed) {
+      // Browsers fire `error` on a WebSocket only when the connection *fails* (a protocol
+      // error), never for a close frame or a TCP reset; the websdk maps `error` to FAILED.
+      // A frame with the reserved opcode 0x3 is such a failure, after the `fail` frame.
+      socket.write(RESERVED_OPCODE_FRAME, () => ws.terminate());
+    } else {
+      ws.close(4403, info.slice(0, 100));
+    }
+    this.onClosed(4403);
+  }
+
+  /** Ends the session from the server side (gateway shutdown). */
+  shutdown(): void {
+    if (this.state === 'closed') return;
+    this.ws.close(1001, 'Gateway shutting down');
+    this.onClosed(1001);
+    this.ws.terminate();
+  }
+
+  private onClosed(code: number): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.ctx.timers.clear(this.pingTimer);
+    this.pingTimer = undefined;
+    this.ctx.switchboard.sessionClosed(this);
+    this.registered = false;
+    if (this.authToken) this.ctx.tokens.released(this, this.authToken);
+    this.ctx.sessions.delete(this);
+    if (!this.refused) {
+      this.ctx.logger.debug(`session ${this.id} (${this.login ?? '-'}): closed (${code})`);
+    }
+  }
+}
+
+function withoutSecrets(p: Record<string, unknown>): Record<string, unknown> {
+  const { sipPassword: _password, ...rest } = p;
+  return rest;
+}

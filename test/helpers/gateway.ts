@@ -1,0 +1,112 @@
+// Browser-side handle on a local gateway started by the test runner (test/gateway-plugin.ts).
+// Each test file starts its own gateway on a free 127.0.0.1 port and stops it afterwards.
+import { executeServerCommand } from '@web/test-runner-commands';
+
+/** Options passed to `startGateway` (server/gateway.ts); all JSON. */
+export interface TestGatewayOptions {
+  accounts?: Record<string, string>;
+  /** Relative to the project root, e.g. 'test/fixtures/accounts.json'. */
+  accountsFile?: string;
+  noAnswerTimeoutMs?: number;
+  /** Console log level of the gateway in the test runner's terminal. Default 'warn'. */
+  logger?: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  pingIntervalMs?: number;
+  keepaliveTimeoutMs?: number;
+  maxPayload?: number;
+  refuseMode?: 'fail' | 'close';
+}
+
+export interface GatewayCounters {
+  sessions: number;
+  registrations: number;
+  legs: number;
+  calls: number;
+  peerConnections: number;
+  timers: number;
+  tokens: number;
+  totals: { sessions: number; calls: number; established: number; transfers: number };
+}
+
+/** One leg as REST `call/find_all` reports it. */
+export interface CallLegInfo {
+  callId: string;
+  caller: string;
+  callee: string;
+  visibleName: string;
+  status: string;
+  incoming: boolean;
+  login: string;
+  otherCallId: string | null;
+  hold: boolean;
+  dtmf: string;
+  dtmfType: string | null;
+  hasAudio: boolean;
+  hasVideo: boolean;
+  mediaConnected: boolean;
+  rtp: { received: { audio: number; video: number }; forwarded: { audio: number; video: number } } | null;
+}
+
+export interface TestGateway {
+  id: string;
+  /** `ws://127.0.0.1:PORT`, the websdk's `urlServer`. */
+  url: string;
+  /** `http://127.0.0.1:PORT/rest-api`. */
+  restUrl: string;
+  stop(): Promise<void>;
+  stats(): Promise<GatewayCounters>;
+  /** REST `POST /call/find_all`. */
+  findAll(): Promise<CallLegInfo[]>;
+  /** REST `POST /call/terminate`; resolves with the HTTP status. */
+  terminate(callId: string): Promise<number>;
+}
+
+async function post(url: string, body: unknown): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
+  const started = await executeServerCommand<{ id: string; url: string; restUrl: string }, TestGatewayOptions>(
+    'gateway-start',
+    { logger: 'warn', ...options },
+  );
+  if (!started || !started.url) throw new Error('the test runner did not start a gateway (is gatewayPlugin() configured?)');
+  const { id, url, restUrl } = started;
+  return {
+    id,
+    url,
+    restUrl,
+    async stop() {
+      await executeServerCommand('gateway-stop', { id });
+    },
+    async stats() {
+      const stats = await executeServerCommand<GatewayCounters | null, { id: string }>('gateway-stats', { id });
+      if (!stats) throw new Error(`gateway ${id} is not running`);
+      return stats;
+    },
+    async findAll() {
+      const res = await post(`${restUrl}/call/find_all`, {});
+      if (!res.ok) throw new Error(`find_all: HTTP ${res.status}`);
+      return (await res.json()) as CallLegInfo[];
+    },
+    async terminate(callId: string) {
+      const res = await post(`${restUrl}/call/terminate`, { callId });
+      return res.status;
+    },
+  };
+}
+
+/** True when every live-object counter is zero (sessions, legs, calls, media, timers). */
+export function isIdle(stats: GatewayCounters): boolean {
+  return (
+    stats.sessions === 0 &&
+    stats.registrations === 0 &&
+    stats.legs === 0 &&
+    stats.calls === 0 &&
+    stats.peerConnections === 0 &&
+    stats.timers === 0
+  );
+}
