@@ -5,24 +5,18 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../src/sip-phone.js';
 import type { SipPhone } from '../src/sip-phone.js';
 import type { SipCallStatusEvent, SipErrorEvent } from '../src/events.js';
-import { startTestGateway, type TestGateway } from './helpers/gateway.js';
+import { useTestGateway } from './helpers/gateway.js';
 import { audioEnergy, growth, inboundAudioBytes, sleep, trackPeerConnections, trackedPeerConnections } from './helpers/media-stats.js';
 import { button, deepQuery, phoneText, recordEvents, streamLevel, waitForAttr } from './phone-helpers.js';
 
 trackPeerConnections();
 
-let gateway: TestGateway;
-before(async () => {
-  gateway = await startTestGateway();
-});
-after(async () => {
-  await gateway?.stop();
-});
+const gatewayOf = useTestGateway();
 
 async function twoPhones() {
   const root = await fixture<HTMLDivElement>(html`<div>
-    <sip-phone id="a" wcs-url=${gateway.url} sip-login="10005" sip-password="pass10005"></sip-phone>
-    <sip-phone id="b" wcs-url=${gateway.url} sip-login="10006" sip-password="pass10006"></sip-phone>
+    <sip-phone id="a" wcs-url=${gatewayOf().url} sip-login="10005" sip-password="pass10005"></sip-phone>
+    <sip-phone id="b" wcs-url=${gatewayOf().url} sip-login="10006" sip-password="pass10006"></sip-phone>
   </div>`);
   const a = root.querySelector<SipPhone>('#a')!;
   const b = root.querySelector<SipPhone>('#b')!;
@@ -128,7 +122,7 @@ describe('two <sip-phone> elements through the gateway', () => {
         message: 'Could not reach the call server at ws://127.0.0.1:9.',
       });
       expect(phoneText(a)).to.contain('Could not reach the call server at ws://127.0.0.1:9.');
-      a.wcsUrl = gateway.url;
+      a.wcsUrl = gatewayOf().url;
       button(a, 'Connect')!.click();
       await waitForAttr(a, 'session-status', 'REGISTERED');
     });
@@ -141,7 +135,7 @@ describe('two <sip-phone> elements through the gateway', () => {
       await waitUntil(() => errors(aEvents).length > 0, 'no sip-error');
       expect(errors(aEvents)[0].code).to.equal('invalid-config');
       expect(phoneText(a)).to.contain('is not a valid address');
-      a.setAttribute('wcs-url', gateway.url);
+      a.setAttribute('wcs-url', gatewayOf().url);
       button(a, 'Connect')!.click();
       await waitForAttr(a, 'session-status', 'REGISTERED');
     });

@@ -6,7 +6,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../src/sip-phone.js';
 import type { SipPhone } from '../src/sip-phone.js';
 import type { SipCallStatusEvent } from '../src/events.js';
-import { startTestGateway, type TestGateway } from './helpers/gateway.js';
+import { useTestGateway } from './helpers/gateway.js';
 import {
   audioEnergy,
   framesDecoded,
@@ -21,20 +21,14 @@ import { button, deepQuery, phoneText, recordEvents, waitForAttr } from './phone
 
 trackPeerConnections();
 
-let gateway: TestGateway;
-before(async () => {
-  gateway = await startTestGateway();
-});
-after(async () => {
-  await gateway?.stop();
-});
+const gatewayOf = useTestGateway();
 
 async function phones(logins: string[], attrs: { video?: boolean; dtmfType?: string } = {}) {
   const root = await fixture<HTMLDivElement>(html`<div>
     ${logins.map(
       (login) => html`<sip-phone
         id=${`p${login}`}
-        wcs-url=${gateway.url}
+        wcs-url=${gatewayOf().url}
         sip-login=${login}
         sip-password=${`pass${login}`}
         ?video=${attrs.video}
@@ -83,9 +77,9 @@ describe('SIP functions through the widget', () => {
     deepQuery<HTMLButtonElement>(a, '[part=hangup-button]')!.focus();
     await sendKeys({ press: '2' });
     a.sendDtmf('3*#');
-    let legs = await gateway.findAll();
+    let legs = await gatewayOf().findAll();
     await waitFor(async () => {
-      legs = await gateway.findAll();
+      legs = await gatewayOf().findAll();
       return legs.some((leg) => leg.dtmf === '123*#');
     }, 3000, `digits never reached the gateway: ${JSON.stringify(legs.map((l) => l.dtmf))}`);
     const sender = legs.find((leg) => leg.dtmf === '123*#')!;
@@ -98,7 +92,7 @@ describe('SIP functions through the widget', () => {
     const [a, b] = await phones(['10005', '10006'], { dtmfType: 'INFO' });
     await connect(a, b);
     b.sendDtmf('9');
-    await waitFor(async () => (await gateway.findAll()).some((leg) => leg.dtmf === '9' && leg.dtmfType === 'INFO'), 3000, 'INFO digit not received');
+    await waitFor(async () => (await gatewayOf().findAll()).some((leg) => leg.dtmf === '9' && leg.dtmfType === 'INFO'), 3000, 'INFO digit not received');
     b.hangup();
     await waitForAttr(a, 'call-status', 'FINISH');
   });

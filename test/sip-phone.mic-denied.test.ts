@@ -5,22 +5,16 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../src/sip-phone.js';
 import type { SipPhone } from '../src/sip-phone.js';
 import type { SipErrorEvent } from '../src/events.js';
-import { startTestGateway, type TestGateway } from './helpers/gateway.js';
+import { useTestGateway } from './helpers/gateway.js';
 import { button, phoneText, recordEvents, waitForAttr } from './phone-helpers.js';
 
-let gateway: TestGateway;
-before(async () => {
-  gateway = await startTestGateway();
-});
-after(async () => {
-  await gateway?.stop();
-});
+const gatewayOf = useTestGateway();
 
 it('a denied microphone fails the call with a clear message and leaves the phone usable', async () => {
   const a = await fixture<SipPhone>(
-    html`<sip-phone wcs-url=${gateway.url} sip-login="10005" sip-password="pass10005" callee="10006"></sip-phone>`,
+    html`<sip-phone wcs-url=${gatewayOf().url} sip-login="10005" sip-password="pass10005" callee="10006"></sip-phone>`,
   );
-  const b = await fixture<SipPhone>(html`<sip-phone wcs-url=${gateway.url} sip-login="10006" sip-password="pass10006"></sip-phone>`);
+  const b = await fixture<SipPhone>(html`<sip-phone wcs-url=${gatewayOf().url} sip-login="10006" sip-password="pass10006"></sip-phone>`);
   const events = recordEvents(a);
   const errors = () => events.filter((e): e is SipErrorEvent => e.type === 'sip-error').map((e) => e.detail);
   await a.connect();

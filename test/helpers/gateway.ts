@@ -110,3 +110,21 @@ export function isIdle(stats: GatewayCounters): boolean {
     stats.timers === 0
   );
 }
+
+/**
+ * Starts a gateway before this file's tests and stops it after them; the returned function
+ * gives the running gateway inside tests.
+ */
+export function useTestGateway(options: TestGatewayOptions = {}): () => TestGateway {
+  let gateway: TestGateway | undefined;
+  before(async () => {
+    gateway = await startTestGateway(options);
+  });
+  after(async () => {
+    await gateway?.stop();
+  });
+  return () => {
+    if (!gateway) throw new Error('the test gateway is not running');
+    return gateway;
+  };
+}
