@@ -67,8 +67,6 @@ async function main(): Promise<void> {
     process.stderr.write(`gateway: ${errorMessage(error)}\n`);
     process.exit(1);
   }
-  process.stdout.write(`Gateway listening on ${gateway.url}\nREST API on ${gateway.restUrl}\n`);
-
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
@@ -86,6 +84,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // Only now say we are up: whoever waits for this line may signal us at once, and the
+  // handlers above must already be in place (a signal in between killed the process in CI).
+  process.stdout.write(`Gateway listening on ${gateway.url}\nREST API on ${gateway.restUrl}\n`);
 }
 
 void main();
