@@ -129,10 +129,14 @@ describe('dist/sip-phone.js in a plain page', function () {
       { timeout: 15_000 },
     );
 
-    // The websdk is not in the bundle: the page fetched it as the lazy chunk beside it, and
-    // nothing else (no source modules, nothing from node_modules).
+    // The websdk and the tone synthesis are not in the bundle: connecting fetched them as the
+    // lazy chunks beside it, and nothing else (no source modules, nothing from node_modules).
     const fetched = win.performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname);
-    expect(fetched.filter((p) => p.endsWith('.js')).sort()).to.deep.equal(['/dist/sip-phone.js', '/dist/wcs-engine.js']);
+    expect(fetched.filter((p) => p.endsWith('.js')).sort()).to.deep.equal([
+      '/dist/sip-phone.js',
+      '/dist/tone-synth.js',
+      '/dist/wcs-engine.js',
+    ]);
 
     // Call from the caller's dialer: its number field holds the `callee` attribute.
     await waitFor(() => buttonOf(caller, 'sip-dialer', 'Call')?.disabled === false, () => `Call should be enabled (${state()})`);
