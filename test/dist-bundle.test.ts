@@ -157,7 +157,7 @@ describe('dist/sip-phone.js in a plain page', function () {
     );
 
     // One peer connection per leg; each receives audio that grows and is not silence
-    // (Chromium's fake microphone beeps, so a leg that hears it gains audio energy).
+    // (the fake microphone beeps in Chromium and plays a tone in Firefox, so a leg that hears it gains audio energy).
     expect(peerConnections, 'peer connections created by the page').to.have.length(2);
     const before = await Promise.all(peerConnections.map(inboundAudio));
     let now = before;

@@ -65,7 +65,7 @@ describe('two <sip-phone> elements through the gateway', () => {
     await waitUntil(async () => (await inboundAudioBytes(pcA)) > 0 && (await inboundAudioBytes(pcB)) > 0, 'no audio', { timeout: 5000 });
     expect(await growth(() => inboundAudioBytes(pcA), 1500)).to.be.greaterThan(2000);
     expect(await growth(() => inboundAudioBytes(pcB), 1500)).to.be.greaterThan(2000);
-    // The fake microphone beeps: each side hears the other.
+    // The fake microphone sounds (Chromium beeps, Firefox plays a steady tone): each side hears the other.
     expect(await growth(() => audioEnergy(pcA), 2000)).to.be.greaterThan(0.001);
     expect(await growth(() => audioEnergy(pcB), 2000)).to.be.greaterThan(0.001);
     // And it reaches the media element the websdk plays it through, inside the phone.

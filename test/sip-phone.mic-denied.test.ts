@@ -1,6 +1,7 @@
 // End to end in a browser that denies the microphone (Chromium with
-// --use-fake-ui-for-media-stream=deny): the real websdk fails to get media, and the phone
-// must say why, fire sip-error, and stay registered and usable.
+// --use-fake-ui-for-media-stream=deny, Firefox with the microphone permission blocked): the
+// real websdk fails to get media, and the phone must say why, fire sip-error, and stay
+// registered and usable.
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../src/sip-phone.js';
 import type { SipPhone } from '../src/sip-phone.js';

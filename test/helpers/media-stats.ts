@@ -82,7 +82,10 @@ export function inboundAudioPackets(pc: RTCPeerConnection): Promise<number> {
   return sum(pc, 'inbound-rtp', 'audio', 'packetsReceived');
 }
 
-/** Energy of the received audio (`inbound-rtp` `totalAudioEnergy`): grows only with sound. */
+/**
+ * Energy of the received audio (`inbound-rtp` `totalAudioEnergy`, reported by Chromium and by
+ * Firefox): grows only with sound, so silence (mute, hold) stops it.
+ */
 export function audioEnergy(pc: RTCPeerConnection): Promise<number> {
   return sum(pc, 'inbound-rtp', 'audio', 'totalAudioEnergy');
 }
