@@ -144,7 +144,7 @@ const groups = [
 ].filter((group) => group.files.length > 0);
 
 export default {
-  files: ['src/**/*.test.ts', 'test/**/*.test.ts', '!test/**/*.mic-denied.test.ts'],
+  files: ['src/**/*.test.ts', 'test/**/*.test.ts', '!test/**/*.mic-denied.test.ts', '!test/sip/**'],
   nodeResolve: true,
   concurrency: 1,
   concurrentBrowsers: 1,

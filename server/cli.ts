@@ -1,4 +1,5 @@
-// `npm run gateway -- [--host H] [--port P] [--accounts FILE] [--no-answer-timeout MS]`
+// `npm run gateway -- [--host H] [--port P] [--accounts FILE] [--no-answer-timeout MS]
+//   [--sip-server ws://HOST:PORT [--sip-domain D] [--sip-media relay|gateway] [--rtpengine HOST:PORT]]`
 import { parseArgs } from 'node:util';
 import { startGateway, type Gateway, type LogLevel } from './gateway.js';
 import { DEFAULT_ACCOUNTS_FILE } from './accounts.js';
@@ -14,6 +15,17 @@ Options:
   --accounts FILE           accounts JSON {"login": "password"} (default ${DEFAULT_ACCOUNTS_FILE})
   --no-answer-timeout MS    ringing time before "Request Timeout" (default 60000)
   --log-level LEVEL         debug | info | warn | error | silent (default info)
+
+In front of a real SIP server (instead of --accounts):
+  --sip-server URL          the SIP server's WebSocket, e.g. ws://127.0.0.1:8080: sessions
+                            register there (digest auth) and calls become SIP dialogs
+  --sip-domain DOMAIN       SIP domain when the client names none (default: the server's host)
+  --sip-media MODE          relay (default): the SIP server relays media (Kamailio+rtpengine),
+                            the browser's SDP passes through; gateway: media ends here and
+                            reaches plain-RTP phones through rtpengine (needs --rtpengine)
+  --rtpengine HOST:PORT     rtpengine's ng control socket (UDP), for --sip-media gateway and
+                            for RFC 2833 DTMF
+  --sip-register-expires S  REGISTER expiry in seconds (default 300)
   -h, --help                show this help
 `;
 
@@ -39,6 +51,11 @@ async function main(): Promise<void> {
         accounts: { type: 'string' },
         'no-answer-timeout': { type: 'string' },
         'log-level': { type: 'string' },
+        'sip-server': { type: 'string' },
+        'sip-domain': { type: 'string' },
+        'sip-media': { type: 'string' },
+        rtpengine: { type: 'string' },
+        'sip-register-expires': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -54,6 +71,10 @@ async function main(): Promise<void> {
   const logLevel = values['log-level'] ?? 'info';
   if (!isLogLevel(logLevel)) fail(`unknown log level ${logLevel}`);
 
+  const sipMedia = values['sip-media'];
+  if (sipMedia !== undefined && sipMedia !== 'relay' && sipMedia !== 'gateway') fail('--sip-media must be relay or gateway');
+  if (!values['sip-server'] && (values['sip-domain'] || sipMedia || values.rtpengine)) fail('--sip-domain, --sip-media and --rtpengine need --sip-server');
+
   let gateway: Gateway;
   try {
     gateway = await startGateway({
@@ -62,6 +83,11 @@ async function main(): Promise<void> {
       accountsFile: values.accounts,
       noAnswerTimeoutMs: integer('--no-answer-timeout', values['no-answer-timeout'], 1, 24 * 3600 * 1000),
       logger: logLevel as LogLevel,
+      sipServer: values['sip-server'],
+      sipDomain: values['sip-domain'],
+      sipMedia,
+      rtpengine: values.rtpengine,
+      sipRegisterExpires: integer('--sip-register-expires', values['sip-register-expires'], 30, 24 * 3600),
     });
   } catch (error) {
     process.stderr.write(`gateway: ${errorMessage(error)}\n`);

@@ -10,7 +10,9 @@ import { Accounts, DEFAULT_ACCOUNTS_FILE, loadAccountsFile, validateAccounts } f
 import { Switchboard } from './call.js';
 import { MediaRegistry } from './media.js';
 import { REST_PREFIX, handleRest } from './rest.js';
-import { Session, TokenStore, type RefuseMode } from './session.js';
+import { Session, TokenStore, type CallHandler, type RefuseMode } from './session.js';
+import { SipSwitchboard, type SipMediaMode } from './sip/sip-switchboard.js';
+import { RtpengineClient, parseNgAddress } from './sip/rtpengine.js';
 import { Timers, consoleLogger, errorMessage, isLogLevel, type LogLevel, type Logger } from './util.js';
 
 export type { Logger, LogLevel } from './util.js';
@@ -51,6 +53,23 @@ export interface GatewayOptions {
   refuseMode?: RefuseMode;
   /** Serve the websdk package (and its Phone example) under /websdk/. Default true. */
   serveWebsdk?: boolean;
+  /**
+   * A SIP server's WebSocket URL (`ws://127.0.0.1:8080`): sessions register their accounts
+   * there (digest auth) and calls become SIP dialogs, instead of the local accounts.
+   */
+  sipServer?: string;
+  /** SIP domain for sessions whose `connection` names none. Default: the SIP server's host. */
+  sipDomain?: string;
+  /**
+   * Where media goes with a SIP server: 'relay' (default) passes the browser's SDP through
+   * and the SIP server relays media (e.g. Kamailio + rtpengine); 'gateway' ends WebRTC in the
+   * gateway and reaches plain-RTP phones through rtpengine, driven over `rtpengine`.
+   */
+  sipMedia?: SipMediaMode;
+  /** rtpengine's ng control address `host:port`: needed by sipMedia 'gateway' and by RFC 2833 DTMF. */
+  rtpengine?: string;
+  /** REGISTER expiry in seconds. Default 300. */
+  sipRegisterExpires?: number;
 }
 
 export interface GatewayStats {
@@ -143,6 +162,38 @@ function serveStatic(root: string, urlPath: string, res: ServerResponse): void {
   createReadStream(file).pipe(res);
 }
 
+/** What stats(), REST find_all and terminate read from the call handler. */
+interface SwitchboardView {
+  readonly registrations: { readonly size: number };
+  readonly legs: { readonly size: number };
+  readonly calls: { readonly size: number };
+  readonly totals: { calls: number; established: number; transfers: number };
+  findAll(): Record<string, unknown>[];
+  terminate(callId: string): boolean;
+}
+
+function sipSide(
+  options: GatewayOptions,
+  parts: { logger: Logger; timers: Timers; media: MediaRegistry; noAnswerTimeoutMs: number },
+): SipSwitchboard {
+  const server = options.sipServer!;
+  if (!/^wss?:\/\/[^/]+/.test(server)) throw new Error(`sipServer must be a ws:// or wss:// URL, not ${server}`);
+  const mode = options.sipMedia ?? 'relay';
+  if (mode !== 'relay' && mode !== 'gateway') throw new Error(`sipMedia must be 'relay' or 'gateway', not ${String(mode)}`);
+  const ng = options.rtpengine ? parseNgAddress(options.rtpengine) : undefined;
+  return new SipSwitchboard({
+    server,
+    domain: options.sipDomain,
+    media: mode,
+    rtpengine: ng ? new RtpengineClient(ng.host, ng.port) : undefined,
+    registerExpires: options.sipRegisterExpires ?? 300,
+    noAnswerTimeoutMs: parts.noAnswerTimeoutMs,
+    logger: parts.logger,
+    timers: parts.timers,
+    mediaRegistry: parts.media,
+  });
+}
+
 export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
   const host = options.host ?? '127.0.0.1';
   const logger = resolveLogger(options.logger);
@@ -158,12 +209,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     gatherTimeoutMs: 3000,
     logger,
   });
-  const switchboard = new Switchboard({
-    noAnswerTimeoutMs: options.noAnswerTimeoutMs ?? 60_000,
-    logger,
-    timers,
-    media,
-  });
+  const noAnswerTimeoutMs = options.noAnswerTimeoutMs ?? 60_000;
+  const sip = options.sipServer ? sipSide(options, { logger, timers, media, noAnswerTimeoutMs }) : undefined;
+  const switchboard: CallHandler & SwitchboardView =
+    sip ?? new Switchboard({ noAnswerTimeoutMs, logger, timers, media });
   const tokens = new TokenStore(options.tokenTtlMs ?? 60_000);
   const sessions = new Set<Session>();
   const totals = { sessions: 0 };
@@ -260,6 +309,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     close() {
       closing ??= (async () => {
         for (const session of [...sessions]) session.shutdown();
+        await sip?.close();
         await media.closeAll();
         timers.clearAll();
         tokens.clear();
@@ -271,6 +321,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       return closing;
     },
   };
-  logger.info(`listening on ${gateway.url} (REST ${gateway.restUrl}, ${accounts.size} accounts)`);
+  logger.info(
+    `listening on ${gateway.url} (REST ${gateway.restUrl}, ` +
+      (sip ? `SIP server ${options.sipServer}, media ${options.sipMedia ?? 'relay'})` : `${accounts.size} accounts)`),
+  );
   return gateway;
 }

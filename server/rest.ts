@@ -10,7 +10,7 @@ export const REST_PREFIX = '/rest-api';
 const MAX_BODY = 64 * 1024;
 
 export interface RestContext {
-  switchboard: Switchboard;
+  switchboard: Pick<Switchboard, 'findAll' | 'terminate'>;
   stats: () => object;
   logger: Logger;
 }

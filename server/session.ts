@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { WebSocket, RawData } from 'ws';
 import type { Accounts } from './accounts.js';
-import type { CallSession, Leg, Switchboard } from './call.js';
+import type { CallSession, Leg } from './call.js';
 import { parseClientFrame, serverFrame, str, type ClientFrame } from './protocol.js';
 import { errorMessage, type Logger, type Timers } from './util.js';
 
@@ -18,9 +18,26 @@ export type RefuseMode = 'fail' | 'close';
 /** An unfragmented frame with reserved opcode 0x3 and no payload: a protocol error. */
 const RESERVED_OPCODE_FRAME = Buffer.from([0x83, 0x00]);
 
+/** What handles a session's calls: the local switchboard, or the SIP side (server/sip/). */
+export interface CallHandler {
+  onCall(session: CallSession, p: Record<string, unknown>): Promise<void>;
+  onAnswer(session: CallSession, p: Record<string, unknown>): Promise<void>;
+  onHangup(session: CallSession, p: Record<string, unknown>): void;
+  onHold(session: CallSession, p: Record<string, unknown>, hold: boolean): void | Promise<void>;
+  onDtmf(session: CallSession, p: Record<string, unknown>): void | Promise<void>;
+  onTransfer(session: CallSession, p: Record<string, unknown>): Promise<void>;
+  register(login: string, session: CallSession): void;
+  sessionClosed(session: CallSession): void;
+  /**
+   * When present, `connection` signs in here instead of checking the local accounts (a
+   * SIP server checks the credentials when the account registers).
+   */
+  signIn?(session: CallSession, p: Record<string, unknown>): Promise<{ ok: true } | { ok: false; info: string }>;
+}
+
 export interface SessionContext {
   readonly accounts: Accounts;
-  readonly switchboard: Switchboard;
+  readonly switchboard: CallHandler;
   readonly logger: Logger;
   readonly timers: Timers;
   readonly tokens: TokenStore;
@@ -195,7 +212,7 @@ export class Session implements CallSession {
         this.fail({ apiMethod: 'connection', status: 'FAILED', info: 'Already connected' });
         return;
       }
-      this.connect(payload);
+      await this.connect(payload);
       return;
     }
     if (this.state !== 'established') {
@@ -221,13 +238,13 @@ export class Session implements CallSession {
         sb.onHangup(this, payload);
         break;
       case 'hold':
-        sb.onHold(this, payload, true);
+        await sb.onHold(this, payload, true);
         break;
       case 'unhold':
-        sb.onHold(this, payload, false);
+        await sb.onHold(this, payload, false);
         break;
       case 'sendDtmf':
-        sb.onDtmf(this, payload);
+        await sb.onDtmf(this, payload);
         break;
       case 'transfer':
         await sb.onTransfer(this, payload);
@@ -236,7 +253,7 @@ export class Session implements CallSession {
   }
 
   /** `connection`: authenticate, answer `getUserData`, then `registered` when asked to register. */
-  private connect(p: Record<string, unknown>): void {
+  private async connect(p: Record<string, unknown>): Promise<void> {
     const { accounts, tokens, logger } = this.ctx;
     const token = str(p, 'authToken');
     const sipLogin = str(p, 'sipLogin')?.trim() || undefined;
@@ -262,7 +279,20 @@ export class Session implements CallSession {
       return;
     } else {
       echo = withoutSecrets(p);
-      if (sipLogin) {
+      const signIn = this.ctx.switchboard.signIn?.bind(this.ctx.switchboard);
+      if (sipLogin && signIn) {
+        // A SIP server checks the credentials (REGISTER with digest auth).
+        login = sipLogin;
+        register = p['sipRegisterRequired'] !== false;
+        const result = await signIn(this, { ...p, sipLogin });
+        if (this.state === 'closed') return;
+        if (!result.ok) {
+          logger.info(`session ${this.id}: sign-in of ${sipLogin} at the SIP server refused (${result.info})`);
+          this.refuse(result.info);
+          return;
+        }
+        mayCall = true;
+      } else if (sipLogin) {
         login = sipLogin;
         const password = str(p, 'sipPassword') ?? '';
         const authName = str(p, 'sipAuthenticationName')?.trim();

@@ -69,8 +69,8 @@ export class BaresipControl {
       } catch {
         continue;
       }
-      if ('event' in message && message.event) this.events.push(message);
-      else if ('response' in message) {
+      if ('event' in message) this.events.push(message);
+      else {
         const token = String(message.token ?? '');
         const resolve = this.pending.get(token);
         this.pending.delete(token);

@@ -14,6 +14,11 @@ export interface TestGatewayOptions {
   keepaliveTimeoutMs?: number;
   maxPayload?: number;
   refuseMode?: 'fail' | 'close';
+  /** In front of a SIP server (test/sip/): its WebSocket URL, domain, media mode, rtpengine. */
+  sipServer?: string;
+  sipDomain?: string;
+  sipMedia?: 'relay' | 'gateway';
+  rtpengine?: string;
 }
 
 export interface GatewayCounters {

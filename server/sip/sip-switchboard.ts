@@ -1,0 +1,962 @@
+// The gateway's SIP side: with `--sip-server`, each websdk session signs in to a real SIP
+// server (SIP over WebSocket, SIP.js) instead of the local accounts, and each call leg is a
+// SIP dialog. Two media modes:
+//  - 'relay': the browser's SDP passes through untouched; the SIP server puts media
+//    through rtpengine (Kamailio: rtpengine_offer/answer), so the browser talks WebRTC to
+//    rtpengine and rtpengine talks plain RTP to the phones.
+//  - 'gateway': the SIP server carries signalling only. The browser's WebRTC ends at a
+//    werift leg in the gateway (as with local calls); a second werift leg faces rtpengine,
+//    which the gateway drives over its ng protocol to offer and answer plain RTP/AVP.
+import { randomUUID } from 'node:crypto';
+import { WebSocket as NodeWebSocket } from 'ws';
+import {
+  Invitation,
+  Inviter,
+  Registerer,
+  SessionState,
+  UserAgent,
+  type Notification,
+  type Session as SipSession,
+  type SessionDescriptionHandler,
+  type SessionDescriptionHandlerOptions,
+  type URI,
+} from 'sip.js';
+import type { CallSession } from '../call.js';
+import { MediaLeg, type MediaRegistry } from '../media.js';
+import {
+  DTMF_PATTERN,
+  DTMF_TYPES,
+  FINAL_STATUSES,
+  statusMessage,
+  str,
+  strOrNum,
+  type CallStatus,
+  type CallStatusFrame,
+  type TransferStatus,
+} from '../protocol.js';
+import { errorMessage, type Logger, type Timers } from '../util.js';
+import type { RtpengineClient, NgDict } from './rtpengine.js';
+import { latchUnknownSsrc } from './ssrc-latch.js';
+import { answerDirection, directions, forWerift, holdDirection, mapDirections, originVersion, withOriginVersion } from './sdp.js';
+
+// SIP.js's WebSocket transport uses the browser's global WebSocket; Node 20 has none.
+const globals = globalThis as unknown as { WebSocket?: unknown };
+globals.WebSocket ??= NodeWebSocket;
+
+export type SipMediaMode = 'relay' | 'gateway';
+
+export interface SipSideOptions {
+  /** ws://host:port of the SIP server's WebSocket listener. */
+  server: string;
+  /** Domain for accounts whose `connection` names none (default: the server's host). */
+  domain: string | undefined;
+  media: SipMediaMode;
+  /** rtpengine's ng control socket: required for 'gateway', used for RFC 2833 DTMF in both. */
+  rtpengine: RtpengineClient | undefined;
+  registerExpires: number;
+  noAnswerTimeoutMs: number;
+  logger: Logger;
+  timers: Timers;
+  mediaRegistry: MediaRegistry;
+}
+
+export type SignInResult = { ok: true } | { ok: false; info: string };
+
+type Outcome = { status: CallStatus; info: string };
+
+class Deferred<T> {
+  resolve!: (value: T) => void;
+  reject!: (error: Error) => void;
+  readonly promise = new Promise<T>((resolve, reject) => {
+    this.resolve = resolve;
+    this.reject = reject;
+  });
+  constructor() {
+    this.promise.catch(() => undefined);
+  }
+}
+
+/** One websdk session's SIP user agent. */
+class SipAccount {
+  registered = false;
+  constructor(
+    readonly session: CallSession,
+    readonly login: string,
+    readonly domain: string,
+    readonly ua: UserAgent,
+    public registerer: Registerer | undefined,
+  ) {}
+}
+
+/** What a leg's session description handler asks of it. */
+interface SdpBridge {
+  /** Our offer (the first INVITE, or a re-INVITE for hold and unhold). */
+  offer(hold: boolean): Promise<string>;
+  /** Our answer to the far end's offer. */
+  answer(offer: string): Promise<string>;
+  /** The far end's answer to our offer. */
+  accepted(answer: string): Promise<void>;
+}
+
+/** One browser call leg and its SIP dialog. */
+class SipLeg {
+  status: CallStatus;
+  notified: boolean;
+  ended = false;
+  established = false;
+  hold = false;
+  dtmf = '';
+  dtmfType: string | undefined;
+  sip!: Inviter | Invitation;
+  bridge!: SdpBridge;
+  /** 'relay': the browser's offer (outgoing) or answer (incoming). */
+  browserSdp: string | undefined;
+  /** 'gateway': the werift legs facing the browser and facing rtpengine. */
+  browserMedia: MediaLeg | undefined;
+  sipMedia: MediaLeg | undefined;
+  /** Resolves with the browser's answer to an incoming call. */
+  readonly browserAnswer = new Deferred<void>();
+  noAnswerTimer: NodeJS.Timeout | undefined;
+  transfer: string | undefined;
+  readonly createdAt = Date.now();
+
+  constructor(
+    readonly callId: string,
+    readonly session: CallSession,
+    readonly account: SipAccount,
+    readonly incoming: boolean,
+    readonly caller: string,
+    readonly callee: string,
+    readonly visibleName: string,
+  ) {
+    this.status = incoming ? 'NEW' : 'PENDING';
+    this.notified = !incoming;
+  }
+
+  get sipCallId(): string {
+    return this.sip.request.callId;
+  }
+
+  /** Our tag in the dialog: From tag of our INVITE, or To tag of our answer. */
+  get ourTag(): string {
+    return this.sip instanceof Inviter ? this.sip.request.fromTag : (this.sip.request.toTag ?? '');
+  }
+
+  get theirTag(): string {
+    if (this.sip instanceof Inviter) return this.sip.dialog?.remoteTag ?? '';
+    return this.sip.request.fromTag;
+  }
+}
+
+/** Hands SDP between SIP.js and a leg's bridge (no media of its own). */
+class BridgeSdh implements SessionDescriptionHandler {
+  private remoteOffer: string | undefined;
+  private offering = false;
+  constructor(private readonly bridge: () => SdpBridge) {}
+
+  async getDescription(options?: SessionDescriptionHandlerOptions & { hold?: boolean }): Promise<{ body: string; contentType: string }> {
+    let body: string;
+    if (this.remoteOffer !== undefined) {
+      const offer = this.remoteOffer;
+      this.remoteOffer = undefined;
+      body = await this.bridge().answer(offer);
+    } else {
+      this.offering = true;
+      body = await this.bridge().offer(options?.hold === true);
+    }
+    return { body, contentType: 'application/sdp' };
+  }
+
+  hasDescription(contentType: string): boolean {
+    return contentType === 'application/sdp';
+  }
+
+  async setDescription(sdp: string): Promise<void> {
+    if (this.offering) {
+      this.offering = false;
+      await this.bridge().accepted(sdp);
+    } else {
+      this.remoteOffer = sdp;
+    }
+  }
+
+  rollbackDescription(): Promise<void> {
+    this.offering = false;
+    this.remoteOffer = undefined;
+    return Promise.resolve();
+  }
+
+  sendDtmf(): boolean {
+    return false;
+  }
+
+  close(): void {}
+}
+
+/** Mode 'relay': the browser's own SDP goes to the SIP server, the server's SDP to the browser. */
+class RelayBridge implements SdpBridge {
+  private version: bigint | undefined;
+  constructor(
+    private readonly leg: SipLeg,
+    private readonly toBrowser: (sdp: string) => void,
+  ) {}
+
+  private next(sdp: string): string {
+    this.version = (this.version ?? originVersion(this.leg.browserSdp ?? '')) + 1n;
+    return withOriginVersion(sdp, this.version);
+  }
+
+  offer(hold: boolean): Promise<string> {
+    const sdp = this.leg.browserSdp ?? '';
+    if (!this.leg.established && !this.leg.incoming) return Promise.resolve(sdp);
+    // A re-INVITE: the browser's SDP again, with our side sending only while on hold.
+    return Promise.resolve(this.next(hold ? mapDirections(sdp, holdDirection) : sdp));
+  }
+
+  async answer(offer: string): Promise<string> {
+    if (!this.leg.established) {
+      await this.leg.browserAnswer.promise;
+      return this.leg.browserSdp ?? '';
+    }
+    const offered = directions(offer)[0] ?? 'sendrecv';
+    return this.next(mapDirections(this.leg.browserSdp ?? '', () => answerDirection(offered)));
+  }
+
+  accepted(answer: string): Promise<void> {
+    if (!this.leg.established) this.toBrowser(answer);
+    return Promise.resolve();
+  }
+}
+
+const TO_PLAIN: NgDict = {
+  ICE: 'remove',
+  'transport-protocol': 'RTP/AVP',
+  'rtcp-mux': ['demux'],
+  replace: ['origin', 'session-connection'],
+  flags: ['inject-DTMF'],
+};
+// rtpengine is the DTLS client toward werift: werift's own client role stalled now and then
+// against rtpengine ("flight5 twice": the server kept resending its flight 4).
+const TO_WEBRTC: NgDict = {
+  ICE: 'force',
+  DTLS: 'active',
+  'transport-protocol': 'UDP/TLS/RTP/SAVPF',
+  'rtcp-mux': ['offer', 'require'],
+  SDES: ['off'],
+  replace: ['origin', 'session-connection'],
+  flags: ['inject-DTMF', 'generate-mid'],
+};
+
+/** Mode 'gateway': a werift leg faces rtpengine, which turns its WebRTC into plain RTP. */
+class GatewayBridge implements SdpBridge {
+  private weriftSdp = '';
+  private version = 1n;
+  constructor(
+    private readonly leg: SipLeg,
+    private readonly ng: RtpengineClient,
+    private readonly registry: MediaRegistry,
+  ) {}
+
+  /**
+   * The gateway's own leg id names the call in rtpengine, not the SIP Call-ID: both ends of
+   * a call between two of this gateway's sessions share one Call-ID and one rtpengine.
+   */
+  private params(extra: NgDict): NgDict {
+    return { 'call-id': this.leg.callId, ...extra };
+  }
+
+  private rewritten(sdp: string, map?: Parameters<typeof mapDirections>[1]): string {
+    this.version++;
+    return withOriginVersion(map ? mapDirections(sdp, map) : sdp, originVersion(sdp) + this.version);
+  }
+
+  async offer(hold: boolean): Promise<string> {
+    const leg = this.leg;
+    if (!leg.sipMedia) {
+      const { leg: media, sdp } = await MediaLeg.createOffer(
+        this.registry,
+        undefined,
+        { audio: true, video: false },
+        { audio: true, video: false },
+        `sip ${leg.callId}`,
+      );
+      leg.sipMedia = media;
+      latchUnknownSsrc(media.pc);
+      this.weriftSdp = sdp;
+      // Phones that lack Opus get G.711, transcoded by rtpengine.
+      return this.ng.sdp('offer', this.params({ 'from-tag': leg.ourTag, sdp, ...TO_PLAIN, codec: { transcode: ['PCMU'] } }));
+    }
+    const sdp = this.rewritten(this.weriftSdp, hold ? holdDirection : undefined);
+    return this.ng.sdp('offer', this.params({ 'from-tag': leg.ourTag, sdp, ...TO_PLAIN }));
+  }
+
+  async answer(offer: string): Promise<string> {
+    const leg = this.leg;
+    if (!leg.sipMedia) {
+      const webrtcOffer = await this.ng.sdp(
+        'offer',
+        this.params({ 'from-tag': leg.theirTag, sdp: offer, ...TO_WEBRTC, codec: { transcode: ['opus'] } }),
+      );
+      leg.sipMedia = await MediaLeg.acceptOffer(this.registry, forWerift(webrtcOffer), `sip ${leg.callId}`);
+      latchUnknownSsrc(leg.sipMedia.pc);
+      await leg.browserAnswer.promise;
+      this.weriftSdp = await leg.sipMedia.answer({ audio: true, video: false });
+      return this.ng.sdp('answer', this.params({ 'from-tag': leg.theirTag, 'to-tag': leg.ourTag, sdp: this.weriftSdp, ...TO_PLAIN }));
+    }
+    // A re-INVITE from the far end: rtpengine learns it; werift keeps its session.
+    await this.ng.sdp('offer', this.params({ 'from-tag': leg.theirTag, sdp: offer, ...TO_WEBRTC }));
+    const offered = directions(offer)[0] ?? 'sendrecv';
+    const sdp = this.rewritten(this.weriftSdp, () => answerDirection(offered));
+    return this.ng.sdp('answer', this.params({ 'from-tag': leg.theirTag, 'to-tag': leg.ourTag, sdp, ...TO_PLAIN }));
+  }
+
+  async accepted(answer: string): Promise<void> {
+    const leg = this.leg;
+    const webrtc = await this.ng.sdp(
+      'answer',
+      this.params({ 'from-tag': leg.ourTag, 'to-tag': leg.theirTag, sdp: answer, ...TO_WEBRTC }),
+    );
+    if (!leg.established && leg.sipMedia) await leg.sipMedia.acceptAnswer(forWerift(webrtc));
+  }
+}
+
+/** `10006`, `sip:10006@host`, `10006@host` as a SIP URI in `domain` unless it names one. */
+export function targetUri(target: string, domain: string): URI | undefined {
+  let t = target.trim();
+  const angle = /<([^>]*)>/.exec(t);
+  if (angle) t = angle[1] ?? '';
+  if (!t) return undefined;
+  if (!/^sips?:/i.test(t)) t = `sip:${t}`;
+  if (!t.includes('@')) t = `${t}@${domain}`;
+  return UserAgent.makeURI(t);
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '127.0.0.1';
+  }
+}
+
+function code(response: { message: { statusCode?: number; reasonPhrase?: string } }): { status: number; reason: string } {
+  return { status: response.message.statusCode ?? 0, reason: response.message.reasonPhrase ?? '' };
+}
+
+export class SipSwitchboard {
+  readonly legs = new Map<string, SipLeg>();
+  readonly registrations = new Map<string, CallSession>();
+  readonly totals = { calls: 0, established: 0, transfers: 0 };
+  private readonly accounts = new Map<CallSession, SipAccount>();
+  private readonly legOfSession = new WeakMap<SipSession, SipLeg>();
+  private readonly stopping = new Set<Promise<void>>();
+
+  constructor(private readonly options: SipSideOptions) {
+    if (options.media === 'gateway' && !options.rtpengine) {
+      throw new Error("SIP media mode 'gateway' needs rtpengine's ng address");
+    }
+  }
+
+  private get log(): Logger {
+    return this.options.logger;
+  }
+
+  /** Counted like the local switchboard's calls: one per live leg. */
+  get calls(): { size: number } {
+    return { size: this.legs.size };
+  }
+
+  // ---- sign-in ---------------------------------------------------------------------------
+
+  /** `connection`: a user agent for the account, registered when the session asks for it. */
+  async signIn(session: CallSession, p: Record<string, unknown>): Promise<SignInResult> {
+    const login = str(p, 'sipLogin')?.trim() ?? '';
+    const password = str(p, 'sipPassword') ?? '';
+    const authName = str(p, 'sipAuthenticationName')?.trim() || login;
+    const domain = str(p, 'sipDomain')?.trim() || this.options.domain || hostOf(this.options.server);
+    const proxy = str(p, 'sipOutboundProxy')?.trim();
+    const port = strOrNum(p, 'sipPort')?.trim();
+    const register = p['sipRegisterRequired'] !== false;
+    const uri = UserAgent.makeURI(`sip:${login}@${domain}`);
+    if (!login || !uri) return { ok: false, info: 'Bad Request' };
+    // An outbound proxy other than the domain is the first hop of every request.
+    const preloadedRouteSet = proxy && proxy !== domain ? [`<sip:${proxy}${port ? `:${port}` : ''};lr>`] : [];
+    let account: SipAccount | undefined;
+    const ua = new UserAgent({
+      uri,
+      displayName: login,
+      authorizationUsername: authName,
+      authorizationPassword: password,
+      transportOptions: { server: this.options.server, connectionTimeout: 5 },
+      preloadedRouteSet,
+      noAnswerTimeout: Math.max(1, Math.round(this.options.noAnswerTimeoutMs / 1000)),
+      userAgentString: 'sip-phone gateway',
+      logBuiltinEnabled: false,
+      logLevel: 'warn',
+      logConnector: (level, category, _label, content) => {
+        const line = `sip ${login} ${category}: ${content}`;
+        if (level === 'error' || level === 'warn') this.log.warn(line);
+        else this.log.debug(line);
+      },
+      sessionDescriptionHandlerFactory: (sipSession) =>
+        new BridgeSdh(() => {
+          const leg = this.legOfSession.get(sipSession);
+          if (!leg) throw new Error('no call leg for this SIP session');
+          return leg.bridge;
+        }),
+      delegate: {
+        onInvite: (invitation) => {
+          if (account) void this.onIncoming(account, invitation);
+          else void invitation.reject({ statusCode: 480 });
+        },
+      },
+    });
+    try {
+      await ua.start();
+    } catch (error) {
+      this.log.warn(`sip ${login}: cannot reach ${this.options.server}: ${errorMessage(error)}`);
+      this.stopUa(ua);
+      return { ok: false, info: 'Service Unavailable' };
+    }
+    account = new SipAccount(session, login, domain, ua, undefined);
+    this.accounts.set(session, account);
+    if (!register) return { ok: true };
+
+    const registerer = new Registerer(ua, { expires: this.options.registerExpires, registrar: UserAgent.makeURI(`sip:${domain}`) });
+    account.registerer = registerer;
+    const result = await new Promise<SignInResult>((resolve) => {
+      const timer = this.options.timers.timeout(10_000, () => resolve({ ok: false, info: 'Request Timeout' }));
+      registerer
+        .register({
+          requestDelegate: {
+            onAccept: () => {
+              this.options.timers.clear(timer);
+              resolve({ ok: true });
+            },
+            onReject: (response) => {
+              this.options.timers.clear(timer);
+              const { status, reason } = code(response);
+              this.log.info(`sip ${login}: REGISTER refused: ${status} ${reason}`);
+              resolve({ ok: false, info: status === 401 || status === 407 ? 'Unauthorized' : reason || 'Forbidden' });
+            },
+          },
+        })
+        .catch((error: unknown) => {
+          this.options.timers.clear(timer);
+          resolve({ ok: false, info: errorMessage(error) });
+        });
+    });
+    if (!result.ok || !session.open) {
+      this.accounts.delete(session);
+      this.stopUa(ua);
+      return result.ok ? { ok: false, info: 'Gone' } : result;
+    }
+    account.registered = true;
+    this.registrations.set(login, session);
+    this.log.info(`sip ${login}: registered at ${this.options.server}`);
+    return { ok: true };
+  }
+
+  /** The local switchboard's hook; with a SIP server, signIn() registered already. */
+  register(): void {}
+
+  private stopUa(ua: UserAgent): void {
+    const stop = ua
+      .stop()
+      .catch((error: unknown) => this.log.debug(`sip: stop: ${errorMessage(error)}`))
+      .finally(() => this.stopping.delete(stop));
+    this.stopping.add(stop);
+  }
+
+  // ---- frames toward the browsers -----------------------------------------------------
+
+  private frame(leg: SipLeg, status: CallStatus, info: string): CallStatusFrame {
+    return {
+      callId: leg.callId,
+      caller: leg.caller,
+      callee: leg.callee,
+      visibleName: leg.visibleName,
+      incoming: leg.incoming,
+      status,
+      info,
+      hasAudio: true,
+      hasVideo: false,
+    };
+  }
+
+  private sendStatus(leg: SipLeg, status: CallStatus, info = ''): void {
+    leg.status = status;
+    if (!leg.notified || !leg.session.open) return;
+    if (status === 'FAILED' || status === 'BUSY') {
+      leg.session.fail({ apiMethod: 'call', callId: leg.callId, status, info });
+    }
+    leg.session.send(statusMessage(status), this.frame(leg, status, info));
+    this.log.debug(`call ${leg.callId} (${leg.session.login ?? '-'}): ${status}${info ? ` "${info}"` : ''}`);
+  }
+
+  private sendTransfer(leg: SipLeg, status: TransferStatus, info = ''): void {
+    if (leg.ended || !leg.session.open) return;
+    if (status === 'FAILED') leg.session.fail({ apiMethod: 'transfer', callId: leg.callId, status, info });
+    leg.session.send('notifyTransferEvent', { callId: leg.callId, status, info });
+  }
+
+  private ownLeg(session: CallSession, apiMethod: string, callId: string | undefined): SipLeg | undefined {
+    const leg = callId ? this.legs.get(callId) : undefined;
+    if (!leg || leg.session !== session || leg.ended) {
+      this.log.warn(`${apiMethod}: unknown callId ${JSON.stringify(callId ?? null)} from session ${session.id}`);
+      session.fail({ apiMethod, callId: callId ?? null, status: 'FAILED', info: 'Call not found' });
+      return undefined;
+    }
+    return leg;
+  }
+
+  private isBusy(session: CallSession): boolean {
+    for (const leg of this.legs.values()) if (leg.session === session && !leg.ended) return true;
+    return false;
+  }
+
+  private newCallId(): string {
+    let id = randomUUID();
+    while (this.legs.has(id)) id = randomUUID();
+    return id;
+  }
+
+  private attach(leg: SipLeg, sip: Inviter | Invitation): void {
+    leg.sip = sip;
+    this.legOfSession.set(sip, leg);
+    leg.bridge =
+      this.options.media === 'relay'
+        ? new RelayBridge(leg, (sdp) => leg.session.send('setRemoteSDP', leg.callId, sdp))
+        : new GatewayBridge(leg, this.options.rtpengine!, this.options.mediaRegistry);
+    sip.stateChange.addListener((state) => {
+      if (state !== SessionState.Terminated || leg.ended) return;
+      // The far end hung up (BYE), cancelled (CANCEL), or the dialog failed. SIP.js reports
+      // Terminated before it hands a final response to onReject, which knows better (BUSY,
+      // FAILED with the reason): let that run first.
+      setImmediate(() => {
+        if (leg.ended) return;
+        const info = leg.established ? '' : leg.incoming ? 'Request Terminated' : '';
+        this.finish(leg, { status: 'FINISH', info });
+      });
+    });
+  }
+
+  // ---- client requests -------------------------------------------------------------------
+
+  async onCall(session: CallSession, p: Record<string, unknown>): Promise<void> {
+    const callId = str(p, 'callId');
+    const calleeRaw = strOrNum(p, 'callee');
+    const sdp = str(p, 'sdp');
+    if (!callId || callId.length > 128) {
+      session.fail({ apiMethod: 'call', callId: callId ?? null, status: 'FAILED', info: 'Bad Request' });
+      return;
+    }
+    if (this.legs.has(callId)) {
+      session.fail({ apiMethod: 'call', callId, status: 'FAILED', info: 'Call already exists' });
+      return;
+    }
+    const account = this.accounts.get(session);
+    const login = session.login ?? '';
+    const placeholder = account ?? new SipAccount(session, login, '', undefined as unknown as UserAgent, undefined);
+    const leg = new SipLeg(callId, session, placeholder, false, login, calleeRaw ?? '', str(p, 'visibleName') || login);
+    this.legs.set(callId, leg);
+    this.totals.calls++;
+    this.sendStatus(leg, 'TRYING');
+    if (!calleeRaw || !sdp) return this.finish(leg, { status: 'FAILED', info: 'Bad Request' });
+    if (!account) return this.finish(leg, { status: 'FAILED', info: 'Forbidden' });
+    const target = targetUri(calleeRaw, account.domain);
+    if (!target) return this.finish(leg, { status: 'FAILED', info: 'Bad Request' });
+
+    if (this.options.media === 'gateway') {
+      try {
+        leg.browserMedia = await MediaLeg.acceptOffer(this.options.mediaRegistry, sdp, `leg ${callId}`);
+      } catch (error) {
+        this.log.warn(`call ${callId}: media setup failed: ${errorMessage(error)}`);
+        return this.finish(leg, { status: 'FAILED', info: 'Not Acceptable Here' });
+      }
+      this.watchMedia(leg, leg.browserMedia);
+      if (leg.ended) return;
+    } else {
+      leg.browserSdp = sdp;
+    }
+    const inviter = new Inviter(account.ua, target, { earlyMedia: false });
+    this.attach(leg, inviter);
+    this.log.info(`call ${callId}: ${login} -> ${target.toString()} (${this.options.media})`);
+    try {
+      await inviter.invite({
+        requestDelegate: {
+          onProgress: (response) => {
+            const { status } = code(response);
+            if ((status === 180 || status === 183) && !leg.ended && leg.status !== 'RING') this.sendStatus(leg, 'RING');
+          },
+          onAccept: () => void this.established(leg),
+          onReject: (response) => {
+            const { status, reason } = code(response);
+            this.log.info(`call ${callId}: ${status} ${reason}`);
+            if (leg.ended) return;
+            if (status === 486 || status === 600 || status === 603) this.finish(leg, { status: 'BUSY', info: reason });
+            else if (status === 487) this.finish(leg, { status: 'FINISH', info: reason });
+            else this.finish(leg, { status: 'FAILED', info: reason });
+          },
+        },
+      });
+    } catch (error) {
+      this.log.warn(`call ${callId}: INVITE failed: ${errorMessage(error)}`);
+      this.finish(leg, { status: 'FAILED', info: 'Service Unavailable' });
+    }
+  }
+
+  /** The dialog is confirmed: the browser has the far end's SDP (or its media is bridged). */
+  private async established(leg: SipLeg): Promise<void> {
+    if (leg.ended || leg.established) return;
+    if (this.options.media === 'gateway' && !leg.incoming && leg.browserMedia) {
+      try {
+        const sdp = await leg.browserMedia.answer({ audio: true, video: false });
+        if (leg.ended) return;
+        leg.session.send('setRemoteSDP', leg.callId, sdp);
+      } catch (error) {
+        this.log.warn(`call ${leg.callId}: cannot answer the browser: ${errorMessage(error)}`);
+        this.hangupSip(leg);
+        this.finish(leg, { status: 'FAILED', info: 'Not Acceptable Here' });
+        return;
+      }
+    }
+    leg.established = true;
+    this.totals.established++;
+    this.updateMedia(leg);
+    this.sendStatus(leg, 'ESTABLISHED');
+  }
+
+  private watchMedia(leg: SipLeg, media: MediaLeg): void {
+    media.onFailed = () => {
+      if (leg.ended) return;
+      this.log.warn(`call ${leg.callId}: media failed, ending the call`);
+      this.hangupSip(leg);
+      this.finish(leg, { status: 'FINISH', info: 'Media Failure' });
+    };
+  }
+
+  /** Mode 'gateway': relays RTP between the browser's leg and the leg facing rtpengine. */
+  private updateMedia(leg: SipLeg): void {
+    const { browserMedia, sipMedia } = leg;
+    if (!browserMedia || !sipMedia) return;
+    const flowing = leg.established && !leg.hold && !leg.ended;
+    browserMedia.setTarget(flowing ? sipMedia : null);
+    sipMedia.setTarget(flowing ? browserMedia : null);
+  }
+
+  /** An INVITE from the SIP server for this session's account. */
+  private async onIncoming(account: SipAccount, invitation: Invitation): Promise<void> {
+    const session = account.session;
+    const offer = invitation.body;
+    if (!session.open) {
+      await invitation.reject({ statusCode: 480 }).catch(() => undefined);
+      return;
+    }
+    if (this.isBusy(session)) {
+      this.log.info(`incoming call to ${account.login}: busy`);
+      await invitation.reject({ statusCode: 486 }).catch(() => undefined);
+      return;
+    }
+    if (!offer) {
+      await invitation.reject({ statusCode: 488 }).catch(() => undefined);
+      return;
+    }
+    const remote = invitation.remoteIdentity;
+    const caller = remote.uri.user ?? remote.uri.toString();
+    const leg = new SipLeg(this.newCallId(), session, account, true, caller, account.login, remote.displayName || caller);
+    this.legs.set(leg.callId, leg);
+    this.totals.calls++;
+    this.attach(leg, invitation);
+    this.log.info(`incoming call ${leg.callId}: ${caller} -> ${account.login} (${this.options.media})`);
+    let browserOffer: string;
+    if (this.options.media === 'relay') {
+      browserOffer = offer;
+    } else {
+      try {
+        const created = await MediaLeg.createOffer(
+          this.options.mediaRegistry,
+          undefined,
+          { audio: true, video: false },
+          { audio: true, video: false },
+          `leg ${leg.callId}`,
+        );
+        leg.browserMedia = created.leg;
+        this.watchMedia(leg, created.leg);
+        browserOffer = created.sdp;
+      } catch (error) {
+        this.log.warn(`incoming call ${leg.callId}: media setup failed: ${errorMessage(error)}`);
+        await invitation.reject({ statusCode: 488 }).catch(() => undefined);
+        this.finish(leg, { status: 'FINISH', info: 'Not Acceptable Here' });
+        return;
+      }
+      if (leg.ended) return;
+    }
+    await invitation.progress().catch(() => undefined);
+    if (leg.ended) return;
+    // setRemoteSDP must come before notifyIncomingCall, or answer() has no remote SDP.
+    session.send('setRemoteSDP', leg.callId, browserOffer);
+    leg.notified = true;
+    session.send('notifyIncomingCall', { ...this.frame(leg, 'NEW', ''), mediaProvider: 'WebRTC' });
+    this.sendStatus(leg, 'RING');
+    leg.noAnswerTimer = this.options.timers.timeout(this.options.noAnswerTimeoutMs, () => {
+      leg.noAnswerTimer = undefined;
+      if (leg.ended || leg.established) return;
+      void invitation.reject({ statusCode: 480, reasonPhrase: 'Temporarily Unavailable' }).catch(() => undefined);
+      this.finish(leg, { status: 'FINISH', info: 'Request Timeout' });
+    });
+  }
+
+  async onAnswer(session: CallSession, p: Record<string, unknown>): Promise<void> {
+    const leg = this.ownLeg(session, 'answer', str(p, 'callId'));
+    if (!leg) return;
+    const sdp = str(p, 'sdp');
+    if (!leg.incoming || leg.established || !(leg.sip instanceof Invitation)) {
+      session.fail({ apiMethod: 'answer', callId: leg.callId, status: 'FAILED', info: 'Invalid call state' });
+      return;
+    }
+    const invitation = leg.sip;
+    if (!sdp) {
+      await invitation.reject({ statusCode: 488 }).catch(() => undefined);
+      this.finish(leg, { status: 'FAILED', info: 'Bad Request' });
+      return;
+    }
+    this.options.timers.clear(leg.noAnswerTimer);
+    leg.noAnswerTimer = undefined;
+    try {
+      if (leg.browserMedia) await leg.browserMedia.acceptAnswer(sdp);
+      else leg.browserSdp = sdp;
+      leg.browserAnswer.resolve();
+      await invitation.accept();
+    } catch (error) {
+      this.log.warn(`answer ${leg.callId}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      if (!leg.ended) {
+        await invitation.reject({ statusCode: 488 }).catch(() => undefined);
+        this.finish(leg, { status: 'FAILED', info: 'Not Acceptable Here' });
+      }
+      return;
+    }
+    await this.established(leg);
+  }
+
+  onHangup(session: CallSession, p: Record<string, unknown>): void {
+    const callId = str(p, 'callId');
+    const leg = callId ? this.legs.get(callId) : undefined;
+    if (!leg || leg.session !== session || leg.ended) {
+      this.log.info(`hangup: no live call ${JSON.stringify(callId ?? null)} in session ${session.id}, ignored`);
+      return;
+    }
+    this.hangupSip(leg, 486);
+    this.finish(leg, { status: 'FINISH', info: '' });
+  }
+
+  /** BYE, CANCEL, or a final response that declines (`declineCode`) an unanswered incoming call. */
+  private hangupSip(leg: SipLeg, declineCode = 480): void {
+    const sip = leg.sip as Inviter | Invitation | undefined;
+    if (!sip) return;
+    const ignore = (error: unknown): void => this.log.debug(`call ${leg.callId}: hangup: ${errorMessage(error)}`);
+    switch (sip.state) {
+      case SessionState.Established:
+        void sip.bye().catch(ignore);
+        break;
+      case SessionState.Initial:
+      case SessionState.Establishing:
+        if (sip instanceof Inviter) void sip.cancel().catch(ignore);
+        else void sip.reject({ statusCode: declineCode }).catch(ignore);
+        break;
+      default:
+        break;
+    }
+  }
+
+  async onHold(session: CallSession, p: Record<string, unknown>, hold: boolean): Promise<void> {
+    const method = hold ? 'hold' : 'unhold';
+    const leg = this.ownLeg(session, method, str(p, 'callId'));
+    if (!leg) return;
+    if (!leg.established || leg.sip.state !== SessionState.Established) {
+      session.fail({ apiMethod: method, callId: leg.callId, status: 'FAILED', info: 'Invalid call state' });
+      return;
+    }
+    const outcome = await new Promise<{ ok: boolean; info: string }>((resolve) => {
+      leg.sip
+        .invite({
+          sessionDescriptionHandlerOptions: { hold } as SessionDescriptionHandlerOptions,
+          requestDelegate: {
+            onAccept: () => resolve({ ok: true, info: '' }),
+            onReject: (response) => resolve({ ok: false, info: code(response).reason }),
+          },
+        })
+        .catch((error: unknown) => resolve({ ok: false, info: errorMessage(error) }));
+    });
+    if (leg.ended) return;
+    if (!outcome.ok) {
+      this.log.warn(`${method} ${leg.callId}: re-INVITE refused: ${outcome.info}`);
+      session.fail({ apiMethod: method, callId: leg.callId, status: 'FAILED', info: outcome.info });
+      return;
+    }
+    leg.hold = hold;
+    this.updateMedia(leg);
+    this.sendStatus(leg, hold ? 'HOLD' : 'ESTABLISHED');
+  }
+
+  async onDtmf(session: CallSession, p: Record<string, unknown>): Promise<void> {
+    const leg = this.ownLeg(session, 'sendDtmf', str(p, 'callId'));
+    if (!leg) return;
+    const digits = strOrNum(p, 'dtmf');
+    const type = str(p, 'type') ?? 'RFC2833';
+    if (!digits || !DTMF_PATTERN.test(digits) || !(DTMF_TYPES as readonly string[]).includes(type)) {
+      session.fail({ apiMethod: 'sendDtmf', callId: leg.callId, status: 'FAILED', info: 'Bad DTMF' });
+      return;
+    }
+    if (!leg.established) {
+      session.fail({ apiMethod: 'sendDtmf', callId: leg.callId, status: 'FAILED', info: 'Invalid call state' });
+      return;
+    }
+    leg.dtmf = (leg.dtmf + digits.toUpperCase()).slice(-256);
+    leg.dtmfType = type;
+    try {
+      for (const digit of digits.toUpperCase()) {
+        if (type === 'RFC2833') {
+          const ng = this.options.rtpengine;
+          if (!ng) throw new Error('RFC 2833 DTMF needs --rtpengine');
+          // rtpengine sends the event (telephone-event) from our side of the call.
+          await ng.request('play DTMF', { 'call-id': leg.sipCallId, 'from-tag': leg.ourTag, code: digit, duration: 160 });
+        } else {
+          await new Promise<void>((resolve, reject) => {
+            leg.sip
+              .info({
+                requestOptions: {
+                  body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${digit}\r\nDuration=160\r\n` },
+                },
+                requestDelegate: {
+                  onAccept: () => resolve(),
+                  onReject: (response) => reject(new Error(code(response).reason)),
+                },
+              })
+              .catch(reject);
+          });
+        }
+      }
+      this.log.info(`call ${leg.callId}: DTMF ${digits} (${type})`);
+    } catch (error) {
+      this.log.warn(`sendDtmf ${leg.callId}: ${errorMessage(error)}`);
+      session.fail({ apiMethod: 'sendDtmf', callId: leg.callId, status: 'FAILED', info: errorMessage(error) });
+    }
+  }
+
+  /** `transfer`: a REFER to the far end, which calls the target itself. */
+  async onTransfer(session: CallSession, p: Record<string, unknown>): Promise<void> {
+    const leg = this.ownLeg(session, 'transfer', str(p, 'callId'));
+    if (!leg) return;
+    const targetRaw = strOrNum(p, 'target');
+    const target = targetRaw ? targetUri(targetRaw, leg.account.domain) : undefined;
+    if (!leg.established || leg.transfer !== undefined || leg.sip.state !== SessionState.Established || !target) {
+      session.fail({ apiMethod: 'transfer', callId: leg.callId, status: 'FAILED', info: target ? 'Invalid call state' : 'Bad Request' });
+      return;
+    }
+    leg.transfer = target.toString();
+    this.totals.transfers++;
+    this.sendTransfer(leg, 'TRYING');
+    const done = (status: 'COMPLETED' | 'FAILED', info: string): void => {
+      if (leg.transfer === undefined || leg.ended) return;
+      leg.transfer = undefined;
+      this.sendTransfer(leg, status, info);
+      if (status === 'COMPLETED') {
+        this.hangupSip(leg);
+        this.finish(leg, { status: 'FINISH', info: 'Transferred' });
+      }
+    };
+    try {
+      await leg.sip.refer(target, {
+        requestDelegate: {
+          onAccept: () => this.sendTransfer(leg, 'ACCEPTED'),
+          onReject: (response) => done('FAILED', code(response).reason),
+        },
+        onNotify: (notification: Notification) => {
+          void notification.accept().catch(() => undefined);
+          // message/sipfrag: "SIP/2.0 200 OK" once the far end reached the target.
+          const match = /^SIP\/2\.0 (\d{3}) ?(.*)$/m.exec(notification.request.body ?? '');
+          if (!match) return;
+          const status = Number(match[1]);
+          if (status >= 200 && status < 300) done('COMPLETED', '');
+          else if (status >= 300) done('FAILED', (match[2] ?? '').trim());
+        },
+      });
+    } catch (error) {
+      done('FAILED', errorMessage(error));
+    }
+  }
+
+  // ---- ending ------------------------------------------------------------------------------
+
+  private finish(leg: SipLeg, outcome: Outcome): void {
+    if (leg.ended) return;
+    if (!FINAL_STATUSES.has(outcome.status)) throw new Error(`not a final status: ${outcome.status}`);
+    this.sendStatus(leg, outcome.status, outcome.info);
+    leg.ended = true;
+    leg.browserAnswer.reject(new Error('call ended'));
+    this.options.timers.clear(leg.noAnswerTimer);
+    this.legs.delete(leg.callId);
+    for (const media of [leg.browserMedia, leg.sipMedia]) if (media) void media.close();
+    leg.browserMedia = undefined;
+    leg.sipMedia = undefined;
+    if (this.options.media === 'gateway' && leg.sip) {
+      this.options.rtpengine
+        ?.request('delete', { 'call-id': leg.callId })
+        .catch((error: unknown) => this.log.debug(`call ${leg.callId}: rtpengine delete: ${errorMessage(error)}`));
+    }
+  }
+
+  /** REST `call/terminate`. */
+  terminate(callId: string): boolean {
+    const leg = this.legs.get(callId);
+    if (!leg || leg.ended) return false;
+    this.hangupSip(leg);
+    this.finish(leg, { status: 'FINISH', info: 'Terminated' });
+    return true;
+  }
+
+  /** A websdk session closed: its calls end and its user agent unregisters. */
+  sessionClosed(session: CallSession): void {
+    for (const leg of [...this.legs.values()]) {
+      if (leg.session !== session) continue;
+      this.hangupSip(leg);
+      this.finish(leg, { status: 'FINISH', info: '' });
+    }
+    const account = this.accounts.get(session);
+    if (!account) return;
+    this.accounts.delete(session);
+    if (this.registrations.get(account.login) === session) this.registrations.delete(account.login);
+    this.stopUa(account.ua);
+  }
+
+  findAll(): Record<string, unknown>[] {
+    return [...this.legs.values()].map((leg) => ({
+      callId: leg.callId,
+      caller: leg.caller,
+      callee: leg.callee,
+      visibleName: leg.visibleName,
+      status: leg.status,
+      incoming: leg.incoming,
+      login: leg.session.login ?? '',
+      otherCallId: null,
+      hold: leg.hold,
+      dtmf: leg.dtmf,
+      dtmfType: leg.dtmfType ?? null,
+      hasAudio: true,
+      hasVideo: false,
+      mediaConnected: leg.browserMedia?.connected ?? leg.established,
+      rtp: leg.browserMedia ? structuredClone(leg.browserMedia.counters) : null,
+      sipRtp: leg.sipMedia ? { ...structuredClone(leg.sipMedia.counters), connected: leg.sipMedia.connected } : null,
+      sipCallId: (leg.sip as SipSession | undefined) ? leg.sipCallId : null,
+      createdAt: new Date(leg.createdAt).toISOString(),
+    }));
+  }
+
+  /** Waits for user agents that are still unregistering. */
+  async close(): Promise<void> {
+    for (const session of [...this.accounts.keys()]) this.sessionClosed(session);
+    await Promise.all([...this.stopping]);
+    this.options.rtpengine?.close();
+  }
+}
