@@ -118,6 +118,8 @@ class SipLeg {
   readonly browserAnswer = new Deferred<void>();
   noAnswerTimer: NodeJS.Timeout | undefined;
   transfer: string | undefined;
+  /** Direction of the far end's last SDP (its answer to our hold shows it saw sendonly). */
+  remoteDirection: string | undefined;
   readonly createdAt = Date.now();
 
   constructor(
@@ -152,7 +154,10 @@ class SipLeg {
 class BridgeSdh implements SessionDescriptionHandler {
   private remoteOffer: string | undefined;
   private offering = false;
-  constructor(private readonly bridge: () => SdpBridge) {}
+  constructor(
+    private readonly bridge: () => SdpBridge,
+    private readonly seen: (sdp: string) => void,
+  ) {}
 
   async getDescription(options?: SessionDescriptionHandlerOptions & { hold?: boolean }): Promise<{ body: string; contentType: string }> {
     let body: string;
@@ -172,6 +177,7 @@ class BridgeSdh implements SessionDescriptionHandler {
   }
 
   async setDescription(sdp: string): Promise<void> {
+    this.seen(sdp);
     if (this.offering) {
       this.offering = false;
       await this.bridge().accepted(sdp);
@@ -398,12 +404,19 @@ export class SipSwitchboard {
         if (level === 'error' || level === 'warn') this.log.warn(line);
         else this.log.debug(line);
       },
-      sessionDescriptionHandlerFactory: (sipSession) =>
-        new BridgeSdh(() => {
+      sessionDescriptionHandlerFactory: (sipSession) => {
+        const legOf = (): SipLeg => {
           const leg = this.legOfSession.get(sipSession);
           if (!leg) throw new Error('no call leg for this SIP session');
-          return leg.bridge;
-        }),
+          return leg;
+        };
+        return new BridgeSdh(
+          () => legOf().bridge,
+          (sdp) => {
+            legOf().remoteDirection = directions(sdp)[0];
+          },
+        );
+      },
       delegate: {
         onInvite: (invitation) => {
           if (account) void this.onIncoming(account, invitation);
@@ -941,6 +954,7 @@ export class SipSwitchboard {
       login: leg.session.login ?? '',
       otherCallId: null,
       hold: leg.hold,
+      remoteDirection: leg.remoteDirection ?? null,
       dtmf: leg.dtmf,
       dtmfType: leg.dtmfType ?? null,
       hasAudio: true,

@@ -52,6 +52,6 @@ export async function startSipGateway(mode: MediaMode): Promise<TestGateway> {
     sipDomain: info.domain,
     sipMedia: mode,
     rtpengine: `${info.rtpengineNg.host}:${info.rtpengineNg.port}`,
-    logger: 'info',
+    logger: 'warn',
   });
 }

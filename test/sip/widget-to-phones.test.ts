@@ -1,0 +1,193 @@
+// The widget and real SIP phones through Kamailio with media relayed by rtpengine (mode
+// 'relay'): baresip phones (10010 answers by itself, 10011 is a transfer target) and a sipp
+// echo responder. Audio is asserted on both ends: the browser's WebRTC statistics, and
+// baresip's own RTCP counters read over its control socket.
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../src/sip-phone.js';
+import type { SipPhone } from '../../src/sip-phone.js';
+import type { SipCallStatusEvent, SipErrorEvent } from '../../src/events.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { audioEnergy, growth, inboundAudioBytes, sleep, trackPeerConnections, trackedPeerConnections, waitFor } from '../helpers/media-stats.js';
+import { button, phoneText, recordEvents, waitForAttr } from '../phone-helpers.js';
+import { baresip, baresipEvents, startSipGateway, stackInfo, type BaresipEvent } from './sip-helpers.js';
+
+trackPeerConnections();
+
+const statuses = (events: Event[]) =>
+  events.filter((e): e is SipCallStatusEvent => e.type === 'sip-call-status').map((e) => e.detail.status);
+const errors = (events: Event[]) =>
+  events.filter((e): e is SipErrorEvent => e.type === 'sip-error').map((e) => e.detail);
+
+/** Waits for a baresip event that `match` accepts; resolves with it. */
+async function phoneEvent(login: string, match: (e: BaresipEvent) => boolean, timeout = 8000, what = 'event'): Promise<BaresipEvent> {
+  let found: BaresipEvent | undefined;
+  let seen: string[] = [];
+  await waitFor(
+    async () => {
+      const events = await baresipEvents(login);
+      seen = events.map((e) => `${e.type}:${e.param ?? ''}`);
+      found = events.find(match);
+      return found !== undefined;
+    },
+    timeout,
+    `baresip ${login}: no ${what} (saw ${seen.join(', ')})`,
+    100,
+  );
+  return found!;
+}
+
+/** Packets baresip received and sent in this call, from its latest RTCP statistics. */
+async function phoneRtcp(login: string): Promise<{ rx: number; tx: number }> {
+  const events = await baresipEvents(login);
+  const last = events.filter((e) => e.type === 'CALL_RTCP').at(-1) as
+    | (BaresipEvent & { rtcp_stats?: { rx: { sent: number }; tx: { sent: number } } })
+    | undefined;
+  return { rx: last?.rtcp_stats?.rx.sent ?? 0, tx: last?.rtcp_stats?.tx.sent ?? 0 };
+}
+
+describe("widget and real SIP phones through Kamailio + rtpengine (media mode 'relay')", () => {
+  let gateway: TestGateway;
+  before(async () => {
+    gateway = await startSipGateway('relay');
+  });
+  after(async () => {
+    await gateway?.stop();
+  });
+  beforeEach(async () => {
+    // Each test starts with idle phones and no old events.
+    for (const login of ['10010', '10011']) {
+      await baresip(login, 'hangup').catch(() => undefined);
+      await baresipEvents(login, true);
+    }
+  });
+
+  async function widget(login: string, attrs: { password?: string; dtmfType?: string } = {}) {
+    const el = await fixture<SipPhone>(html`<sip-phone
+      wcs-url=${gateway.url}
+      sip-login=${login}
+      sip-password=${attrs.password ?? `pass${login}`}
+      dtmf-type=${attrs.dtmfType ?? 'RFC2833'}
+    ></sip-phone>`);
+    return el;
+  }
+
+  async function registered(login: string, attrs: { dtmfType?: string } = {}) {
+    const el = await widget(login, attrs);
+    button(el, 'Connect')!.click();
+    await waitForAttr(el, 'session-status', 'REGISTERED');
+    return el;
+  }
+
+  it('the widget calls baresip: audio both ways, DTMF (SIP INFO) reaches baresip, hold is sendonly there', async () => {
+    const a = await registered('10005', { dtmfType: 'INFO' });
+    const events = recordEvents(a);
+    const before = trackedPeerConnections().length;
+    a.call('10010');
+    await waitForAttr(a, 'call-status', 'ESTABLISHED');
+    await phoneEvent('10010', (e) => e.type === 'CALL_ESTABLISHED', 5000, 'CALL_ESTABLISHED');
+    const [pc] = trackedPeerConnections().slice(before);
+    await waitFor(async () => (await inboundAudioBytes(pc)) > 0, 8000, 'the browser receives no audio from baresip');
+    expect(await growth(() => inboundAudioBytes(pc), 1500), 'bytes from baresip').to.be.greaterThan(1500);
+    expect(await growth(() => audioEnergy(pc), 2000), "baresip's tone is heard").to.be.greaterThan(0.001);
+    // baresip's RTCP reports (about every 5 s) count what it received from the browser.
+    await waitFor(async () => (await phoneRtcp('10010')).rx > 100, 12000, 'baresip reports no packets received');
+
+    a.sendDtmf('1');
+    await sleep(400);
+    a.sendDtmf('5#');
+    for (const digit of ['1', '5', '#']) {
+      await phoneEvent('10010', (e) => e.type === 'CALL_DTMF_START' && e.param === digit, 5000, `DTMF ${digit}`);
+    }
+
+    // Hold: a re-INVITE with sendonly; baresip answers recvonly and stops sending.
+    await baresipEvents('10010', true);
+    button(a, 'Hold')!.click();
+    await waitForAttr(a, 'call-status', 'HOLD');
+    await phoneEvent('10010', (e) => e.type === 'CALL_REMOTE_SDP' && e.param === 'offer', 5000, 'the hold re-INVITE');
+    const held = (await gateway.findAll())[0] as unknown as { remoteDirection: string };
+    expect(held.remoteDirection, 'baresip answered the hold').to.equal('recvonly');
+    await sleep(500);
+    expect(await growth(() => inboundAudioBytes(pc), 1500), 'baresip still sends while held').to.be.lessThan(300);
+    button(a, 'Unhold')!.click();
+    await waitForAttr(a, 'call-status', 'ESTABLISHED');
+    expect(((await gateway.findAll())[0] as unknown as { remoteDirection: string }).remoteDirection).to.equal('sendrecv');
+    await sleep(300);
+    expect(await growth(() => audioEnergy(pc), 2000), 'the tone is back after unhold').to.be.greaterThan(0.001);
+
+    a.hangup();
+    await waitForAttr(a, 'call-status', 'FINISH');
+    await phoneEvent('10010', (e) => e.type === 'CALL_CLOSED', 5000, 'CALL_CLOSED');
+    expect(statuses(events)).to.include.members(['TRYING', 'ESTABLISHED', 'HOLD', 'FINISH']);
+    expect(errors(events)).to.deep.equal([]);
+  });
+
+  it('baresip calls the widget: it rings, is answered, audio both ways, baresip hangs up', async () => {
+    const a = await registered('10005');
+    const events = recordEvents(a);
+    const before = trackedPeerConnections().length;
+    await baresip('10010', 'dial', '10005');
+    await waitForAttr(a, 'call-status', 'RING');
+    expect(phoneText(a)).to.contain('You have a new call from 10010');
+    button(a, 'Answer')!.click();
+    await waitForAttr(a, 'call-status', 'ESTABLISHED');
+    await phoneEvent('10010', (e) => e.type === 'CALL_ESTABLISHED', 5000, 'CALL_ESTABLISHED');
+    const [pc] = trackedPeerConnections().slice(before);
+    await waitFor(async () => (await inboundAudioBytes(pc)) > 0, 8000, 'the browser receives no audio from baresip');
+    expect(await growth(() => audioEnergy(pc), 2000), "baresip's tone is heard").to.be.greaterThan(0.001);
+    await waitFor(async () => (await phoneRtcp('10010')).rx > 100, 12000, 'baresip reports no packets received');
+    await baresip('10010', 'hangup');
+    await waitForAttr(a, 'call-status', 'FINISH');
+    expect(statuses(events)).to.deep.equal(['RING', 'ESTABLISHED', 'FINISH']);
+  });
+
+  it('the widget calls the sipp echo responder and hears its own audio back', async () => {
+    const info = await stackInfo();
+    const a = await registered('10005');
+    const before = trackedPeerConnections().length;
+    a.call(info.echo.number);
+    await waitForAttr(a, 'call-status', 'ESTABLISHED');
+    const [pc] = trackedPeerConnections().slice(before);
+    await waitFor(async () => (await inboundAudioBytes(pc)) > 0, 8000, 'nothing echoed');
+    expect(await growth(() => inboundAudioBytes(pc), 1500)).to.be.greaterThan(1500);
+    // The fake microphone's beeps come back.
+    expect(await growth(() => audioEnergy(pc), 2500), 'the echo is silent').to.be.greaterThan(0.001);
+    a.mute();
+    await sleep(600);
+    expect(await growth(() => audioEnergy(pc), 2500), 'muted, yet something is echoed').to.be.lessThan(0.0005);
+    a.hangup();
+    await waitForAttr(a, 'call-status', 'FINISH');
+  });
+
+  it('a blind transfer by REFER connects baresip 10010 to baresip 10011', async () => {
+    const a = await registered('10005');
+    const events = recordEvents(a);
+    a.call('10010');
+    await waitForAttr(a, 'call-status', 'ESTABLISHED');
+    a.transfer('10011');
+    await waitForAttr(a, 'call-status', 'FINISH');
+    const finish = events.filter((e): e is SipCallStatusEvent => e.type === 'sip-call-status').at(-1)!;
+    expect(finish.detail.transfer).to.deep.equal({ target: '10011', status: 'COMPLETED' });
+    const established = await phoneEvent('10011', (e) => e.type === 'CALL_ESTABLISHED', 8000, 'the transferred call');
+    expect(established.peeruri).to.contain('10010');
+    await waitFor(async () => (await phoneRtcp('10011')).rx > 50, 12000, '10011 receives no audio from 10010');
+    await baresip('10011', 'hangup');
+  });
+
+  it('a wrong password is refused by Kamailio and the widget shows a registration failure', async () => {
+    const a = await widget('10005', { password: 'wrong' });
+    const events = recordEvents(a);
+    button(a, 'Connect')!.click();
+    await waitFor(() => errors(events).length > 0, 8000, 'no sip-error');
+    expect(errors(events)[0].code).to.equal('registration-failed');
+    expect(phoneText(a)).to.contain('refused the login for 10005');
+    expect(phoneText(a)).to.contain('Forbidden');
+  });
+
+  it('calling a number nobody registered shows "Not Found"', async () => {
+    const a = await registered('10005');
+    const events = recordEvents(a);
+    a.call('10099');
+    await waitForAttr(a, 'call-status', 'FAILED');
+    expect(errors(events)).to.deep.equal([{ code: 'call-failed', message: 'The call to 10099 failed: Not Found.' }]);
+  });
+});
