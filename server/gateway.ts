@@ -191,6 +191,7 @@ function sipSide(
     logger: parts.logger,
     timers: parts.timers,
     mediaRegistry: parts.media,
+    mediaAddress: options.mediaAddress ?? defaultMediaAddress(options.host ?? '127.0.0.1') ?? '127.0.0.1',
   });
 }
 

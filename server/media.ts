@@ -47,6 +47,12 @@ export interface MediaOptions {
   logger: Logger;
 }
 
+/** Where a leg's received RTP goes: another leg, or (SIP side) a plain RTP endpoint. */
+export interface RtpSink {
+  /** Sends one packet of `kind` on; false when it could not (closed, no such kind). */
+  deliver(kind: Kind, packet: RtpPacket): boolean;
+}
+
 /** Counts live peer connections for `stats()`. */
 export class MediaRegistry {
   readonly live = new Set<MediaLeg>();
@@ -145,12 +151,12 @@ interface Inbound {
 }
 
 /** One browser leg's WebRTC endpoint on the server. */
-export class MediaLeg {
+export class MediaLeg implements RtpSink {
   readonly pc: RTCPeerConnection;
   readonly shape: MediaShape;
   private readonly out = new Map<Kind, Outbound>();
   private readonly inbound = new Map<Kind, Inbound>();
-  private target: MediaLeg | null = null;
+  private target: RtpSink | null = null;
   private closing: Promise<void> | undefined;
   /** Packets received from the browser and forwarded to the other leg, per kind. */
   readonly counters = { received: { audio: 0, video: 0 }, forwarded: { audio: 0, video: 0 } };
@@ -193,7 +199,7 @@ export class MediaLeg {
       if (state === 'connected') {
         this.connected = true;
         // A leg that starts receiving needs a keyframe from the sender on the other side.
-        this.target?.requestKeyframe();
+        if (this.target instanceof MediaLeg) this.target.requestKeyframe();
         this.sourceOf()?.requestKeyframe();
       }
       if (state === 'failed' || state === 'closed') {
@@ -360,7 +366,7 @@ export class MediaLeg {
   }
 
   /** Writes one packet from the other leg toward this leg's browser. */
-  private deliver(kind: Kind, packet: RtpPacket): boolean {
+  deliver(kind: Kind, packet: RtpPacket): boolean {
     const out = this.out.get(kind);
     if (!out || this.closing) return false;
     const header = packet.header;
@@ -389,10 +395,10 @@ export class MediaLeg {
    * Sends this leg's received media to `target` (or nowhere with null). Media flows both
    * ways only when each leg targets the other.
    */
-  setTarget(target: MediaLeg | null): void {
+  setTarget(target: RtpSink | null): void {
     if (this.target === target) return;
     this.target = target;
-    if (target) {
+    if (target instanceof MediaLeg) {
       for (const out of target.out.values()) out.rebase = true;
       this.requestKeyframe();
     }

@@ -65,14 +65,3 @@ export function originVersion(sdp: string): bigint {
   const match = /^o=\S+ \S+ (\d+)/m.exec(sdp);
   return match ? BigInt(match[1]!) : 0n;
 }
-
-/**
- * rtpengine's SDP as werift can read it: werift fails on `a=rtcp:PORT` without an address,
- * and with rtcp-mux (which rtpengine is told to require) the line says nothing anyway.
- */
-export function forWerift(sdp: string): string {
-  return sdp
-    .split(/\r?\n/)
-    .filter((line) => !line.startsWith('a=rtcp:'))
-    .join('\r\n');
-}

@@ -36,8 +36,8 @@ import {
 } from '../protocol.js';
 import { errorMessage, type Logger, type Timers } from '../util.js';
 import type { RtpengineClient, NgDict } from './rtpengine.js';
-import { latchUnknownSsrc } from './ssrc-latch.js';
-import { answerDirection, directions, forWerift, holdDirection, mapDirections, originVersion, withOriginVersion } from './sdp.js';
+import { PlainRtpLeg } from './plain-rtp.js';
+import { answerDirection, directions, holdDirection, mapDirections, originVersion, withOriginVersion, type Direction } from './sdp.js';
 
 // SIP.js's WebSocket transport uses the browser's global WebSocket; Node 20 has none.
 const globals = globalThis as unknown as { WebSocket?: unknown };
@@ -58,6 +58,8 @@ export interface SipSideOptions {
   logger: Logger;
   timers: Timers;
   mediaRegistry: MediaRegistry;
+  /** Local address of the plain RTP legs (mode 'gateway'). */
+  mediaAddress: string;
 }
 
 export type SignInResult = { ok: true } | { ok: false; info: string };
@@ -111,9 +113,9 @@ class SipLeg {
   bridge!: SdpBridge;
   /** 'relay': the browser's offer (outgoing) or answer (incoming). */
   browserSdp: string | undefined;
-  /** 'gateway': the werift legs facing the browser and facing rtpengine. */
+  /** 'gateway': the werift leg facing the browser, and the plain RTP leg facing rtpengine. */
   browserMedia: MediaLeg | undefined;
-  sipMedia: MediaLeg | undefined;
+  plain: PlainRtpLeg | undefined;
   /** Resolves with the browser's answer to an incoming call. */
   readonly browserAnswer = new Deferred<void>();
   noAnswerTimer: NodeJS.Timeout | undefined;
@@ -234,33 +236,26 @@ class RelayBridge implements SdpBridge {
   }
 }
 
-const TO_PLAIN: NgDict = {
+/** ng flags for an SDP that leaves rtpengine toward a plain RTP/AVP endpoint. */
+const PLAIN: NgDict = {
   ICE: 'remove',
   'transport-protocol': 'RTP/AVP',
-  'rtcp-mux': ['demux'],
   replace: ['origin', 'session-connection'],
-  flags: ['inject-DTMF'],
-};
-// rtpengine is the DTLS client toward werift: werift's own client role stalled now and then
-// against rtpengine ("flight5 twice": the server kept resending its flight 4).
-const TO_WEBRTC: NgDict = {
-  ICE: 'force',
-  DTLS: 'active',
-  'transport-protocol': 'UDP/TLS/RTP/SAVPF',
-  'rtcp-mux': ['offer', 'require'],
-  SDES: ['off'],
-  replace: ['origin', 'session-connection'],
-  flags: ['inject-DTMF', 'generate-mid'],
 };
 
-/** Mode 'gateway': a werift leg faces rtpengine, which turns its WebRTC into plain RTP. */
+/**
+ * Mode 'gateway': the browser's WebRTC ends at its werift leg, and the gateway's plain RTP
+ * leg (PlainRtpLeg) carries the same Opus audio to rtpengine, which anchors it toward the
+ * phone and transcodes to G.711 for phones without Opus.
+ */
 class GatewayBridge implements SdpBridge {
-  private weriftSdp = '';
   private version = 1n;
+  private ourDirection: Direction = 'sendrecv';
+  private opusPt: number | undefined;
   constructor(
     private readonly leg: SipLeg,
     private readonly ng: RtpengineClient,
-    private readonly registry: MediaRegistry,
+    private readonly address: string,
   ) {}
 
   /**
@@ -268,61 +263,54 @@ class GatewayBridge implements SdpBridge {
    * a call between two of this gateway's sessions share one Call-ID and one rtpengine.
    */
   private params(extra: NgDict): NgDict {
-    return { 'call-id': this.leg.callId, ...extra };
+    return { 'call-id': this.leg.callId, ...PLAIN, ...extra };
   }
 
-  private rewritten(sdp: string, map?: Parameters<typeof mapDirections>[1]): string {
+  private async plain(): Promise<PlainRtpLeg> {
+    this.leg.plain ??= await PlainRtpLeg.open(this.address);
+    return this.leg.plain;
+  }
+
+  private ourSdp(plain: PlainRtpLeg, direction: Direction): string {
     this.version++;
-    return withOriginVersion(map ? mapDirections(sdp, map) : sdp, originVersion(sdp) + this.version);
+    this.ourDirection = direction;
+    return plain.sdp(direction, this.version, this.opusPt);
   }
 
   async offer(hold: boolean): Promise<string> {
     const leg = this.leg;
-    if (!leg.sipMedia) {
-      const { leg: media, sdp } = await MediaLeg.createOffer(
-        this.registry,
-        undefined,
-        { audio: true, video: false },
-        { audio: true, video: false },
-        `sip ${leg.callId}`,
-      );
-      leg.sipMedia = media;
-      latchUnknownSsrc(media.pc);
-      this.weriftSdp = sdp;
-      // Phones that lack Opus get G.711, transcoded by rtpengine.
-      return this.ng.sdp('offer', this.params({ 'from-tag': leg.ourTag, sdp, ...TO_PLAIN, codec: { transcode: ['PCMU'] } }));
-    }
-    const sdp = this.rewritten(this.weriftSdp, hold ? holdDirection : undefined);
-    return this.ng.sdp('offer', this.params({ 'from-tag': leg.ourTag, sdp, ...TO_PLAIN }));
+    const plain = await this.plain();
+    const sdp = this.ourSdp(plain, hold ? 'sendonly' : 'sendrecv');
+    // Phones without Opus get G.711 (rtpengine transcodes).
+    const codec: NgDict = leg.established ? {} : { codec: { transcode: ['PCMU'] } };
+    return this.ng.sdp('offer', this.params({ 'from-tag': leg.ourTag, sdp, ...codec }));
   }
 
   async answer(offer: string): Promise<string> {
     const leg = this.leg;
-    if (!leg.sipMedia) {
-      const webrtcOffer = await this.ng.sdp(
-        'offer',
-        this.params({ 'from-tag': leg.theirTag, sdp: offer, ...TO_WEBRTC, codec: { transcode: ['opus'] } }),
-      );
-      leg.sipMedia = await MediaLeg.acceptOffer(this.registry, forWerift(webrtcOffer), `sip ${leg.callId}`);
-      latchUnknownSsrc(leg.sipMedia.pc);
-      await leg.browserAnswer.promise;
-      this.weriftSdp = await leg.sipMedia.answer({ audio: true, video: false });
-      return this.ng.sdp('answer', this.params({ 'from-tag': leg.theirTag, 'to-tag': leg.ourTag, sdp: this.weriftSdp, ...TO_PLAIN }));
-    }
-    // A re-INVITE from the far end: rtpengine learns it; werift keeps its session.
-    await this.ng.sdp('offer', this.params({ 'from-tag': leg.theirTag, sdp: offer, ...TO_WEBRTC }));
-    const offered = directions(offer)[0] ?? 'sendrecv';
-    const sdp = this.rewritten(this.weriftSdp, () => answerDirection(offered));
-    return this.ng.sdp('answer', this.params({ 'from-tag': leg.theirTag, 'to-tag': leg.ourTag, sdp, ...TO_PLAIN }));
+    const plain = await this.plain();
+    const first = !leg.established;
+    // What rtpengine offers us: Opus added for phones that offered only G.711.
+    const rewritten = await this.ng.sdp(
+      'offer',
+      this.params({ 'from-tag': leg.theirTag, sdp: offer, ...(first ? { codec: { transcode: ['opus'] } } : {}) }),
+    );
+    this.opusPt = plain.applyRemote(rewritten).opusPt;
+    if (first) await leg.browserAnswer.promise;
+    const offered = directions(rewritten)[0] ?? 'sendrecv';
+    const sdp = this.ourSdp(plain, answerDirection(offered));
+    return this.ng.sdp('answer', this.params({ 'from-tag': leg.theirTag, 'to-tag': leg.ourTag, sdp }));
   }
 
   async accepted(answer: string): Promise<void> {
     const leg = this.leg;
-    const webrtc = await this.ng.sdp(
-      'answer',
-      this.params({ 'from-tag': leg.ourTag, 'to-tag': leg.theirTag, sdp: answer, ...TO_WEBRTC }),
-    );
-    if (!leg.established && leg.sipMedia) await leg.sipMedia.acceptAnswer(forWerift(webrtc));
+    const plain = await this.plain();
+    const rewritten = await this.ng.sdp('answer', this.params({ 'from-tag': leg.ourTag, 'to-tag': leg.theirTag, sdp: answer }));
+    plain.applyRemote(rewritten);
+  }
+
+  get direction(): Direction {
+    return this.ourDirection;
   }
 }
 
@@ -540,7 +528,7 @@ export class SipSwitchboard {
     leg.bridge =
       this.options.media === 'relay'
         ? new RelayBridge(leg, (sdp) => leg.session.send('setRemoteSDP', leg.callId, sdp))
-        : new GatewayBridge(leg, this.options.rtpengine!, this.options.mediaRegistry);
+        : new GatewayBridge(leg, this.options.rtpengine!, this.options.mediaAddress);
     sip.stateChange.addListener((state) => {
       if (state !== SessionState.Terminated || leg.ended) return;
       // The far end hung up (BYE), cancelled (CANCEL), or the dialog failed. SIP.js reports
@@ -649,13 +637,13 @@ export class SipSwitchboard {
     };
   }
 
-  /** Mode 'gateway': relays RTP between the browser's leg and the leg facing rtpengine. */
+  /** Mode 'gateway': relays RTP between the browser's leg and the plain leg facing rtpengine. */
   private updateMedia(leg: SipLeg): void {
-    const { browserMedia, sipMedia } = leg;
-    if (!browserMedia || !sipMedia) return;
+    const { browserMedia, plain } = leg;
+    if (!browserMedia || !plain) return;
     const flowing = leg.established && !leg.hold && !leg.ended;
-    browserMedia.setTarget(flowing ? sipMedia : null);
-    sipMedia.setTarget(flowing ? browserMedia : null);
+    browserMedia.setTarget(flowing ? plain : null);
+    plain.setTarget(flowing ? browserMedia : null);
   }
 
   /** An INVITE from the SIP server for this session's account. */
@@ -910,9 +898,10 @@ export class SipSwitchboard {
     leg.browserAnswer.reject(new Error('call ended'));
     this.options.timers.clear(leg.noAnswerTimer);
     this.legs.delete(leg.callId);
-    for (const media of [leg.browserMedia, leg.sipMedia]) if (media) void media.close();
+    if (leg.browserMedia) void leg.browserMedia.close();
+    leg.plain?.close();
     leg.browserMedia = undefined;
-    leg.sipMedia = undefined;
+    leg.plain = undefined;
     if (this.options.media === 'gateway' && leg.sip) {
       this.options.rtpengine
         ?.request('delete', { 'call-id': leg.callId })
@@ -961,7 +950,7 @@ export class SipSwitchboard {
       hasVideo: false,
       mediaConnected: leg.browserMedia?.connected ?? leg.established,
       rtp: leg.browserMedia ? structuredClone(leg.browserMedia.counters) : null,
-      sipRtp: leg.sipMedia ? { ...structuredClone(leg.sipMedia.counters), connected: leg.sipMedia.connected } : null,
+      plainRtp: leg.plain ? { ...leg.plain.counters } : null,
       sipCallId: (leg.sip as SipSession | undefined) ? leg.sipCallId : null,
       createdAt: new Date(leg.createdAt).toISOString(),
     }));

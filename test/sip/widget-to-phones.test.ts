@@ -191,3 +191,31 @@ describe("widget and real SIP phones through Kamailio + rtpengine (media mode 'r
     expect(errors(events)).to.deep.equal([{ code: 'call-failed', message: 'The call to 10099 failed: Not Found.' }]);
   });
 });
+
+describe("the widget and a plain RTP phone with Kamailio relaying signalling only (media mode 'gateway')", () => {
+  let gateway: TestGateway;
+  before(async () => {
+    gateway = await startSipGateway('gateway');
+  });
+  after(async () => {
+    await gateway?.stop();
+  });
+
+  it('calls the sipp echo responder (G.711 only: rtpengine transcodes the Opus of the gateway) and hears its own audio back', async () => {
+    const info = await stackInfo();
+    const a = await fixture<SipPhone>(html`<sip-phone wcs-url=${gateway.url} sip-login="10007" sip-password="pass10007"></sip-phone>`);
+    button(a, 'Connect')!.click();
+    await waitForAttr(a, 'session-status', 'REGISTERED');
+    const before = trackedPeerConnections().length;
+    a.call(info.echo.number);
+    await waitForAttr(a, 'call-status', 'ESTABLISHED');
+    const [pc] = trackedPeerConnections().slice(before);
+    await waitFor(async () => (await inboundAudioBytes(pc)) > 0, 8000, 'nothing echoed');
+    expect(await growth(() => audioEnergy(pc), 2500), 'the echo is silent').to.be.greaterThan(0.001);
+    const [leg] = (await gateway.findAll()) as unknown as { plainRtp: { sent: number; received: number } }[];
+    expect(leg.plainRtp.sent, 'RTP sent toward rtpengine').to.be.greaterThan(50);
+    expect(leg.plainRtp.received, 'RTP back from rtpengine').to.be.greaterThan(50);
+    a.hangup();
+    await waitForAttr(a, 'call-status', 'FINISH');
+  });
+});
