@@ -375,7 +375,8 @@ export class SipSwitchboard {
     if (!login || !uri) return { ok: false, info: 'Bad Request' };
     // An outbound proxy other than the domain is the first hop of every request.
     const preloadedRouteSet = proxy && proxy !== domain ? [`<sip:${proxy}${port ? `:${port}` : ''};lr>`] : [];
-    let account: SipAccount | undefined;
+    // The user agent's INVITE handler needs the account, which exists once the UA started.
+    const owner: { account?: SipAccount } = {};
     const ua = new UserAgent({
       uri,
       displayName: login,
@@ -407,7 +408,7 @@ export class SipSwitchboard {
       },
       delegate: {
         onInvite: (invitation) => {
-          if (account) void this.onIncoming(account, invitation);
+          if (owner.account) void this.onIncoming(owner.account, invitation);
           else void invitation.reject({ statusCode: 480 });
         },
       },
@@ -419,7 +420,8 @@ export class SipSwitchboard {
       this.stopUa(ua);
       return { ok: false, info: 'Service Unavailable' };
     }
-    account = new SipAccount(session, login, domain, ua, undefined);
+    const account = new SipAccount(session, login, domain, ua, undefined);
+    owner.account = account;
     this.accounts.set(session, account);
     if (!register) return { ok: true };
 

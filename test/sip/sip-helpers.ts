@@ -24,7 +24,7 @@ export interface BaresipEvent {
 let cached: StackInfo | undefined;
 
 export async function stackInfo(): Promise<StackInfo> {
-  cached ??= (await executeServerCommand<StackInfo | null>('sip-stack-info')) ?? undefined;
+  cached ??= (await executeServerCommand<StackInfo | null, object>('sip-stack-info', {})) ?? undefined;
   if (!cached) throw new Error('no SIP stack: run these tests with `npm run test:sip`');
   return cached;
 }
