@@ -823,7 +823,10 @@ export class SipSwitchboard {
           const ng = this.options.rtpengine;
           if (!ng) throw new Error('RFC 2833 DTMF needs --rtpengine');
           // rtpengine sends the event (telephone-event) from our side of the call.
-          await ng.request('play DTMF', { 'call-id': leg.sipCallId, 'from-tag': leg.ourTag, code: digit, duration: 160 });
+          // Mode 'relay': the SIP server named the call in rtpengine by its Call-ID; mode
+          // 'gateway': the gateway named it by its leg id (GatewayBridge).
+          const callId = this.options.media === 'relay' ? leg.sipCallId : leg.callId;
+          await ng.request('play DTMF', { 'call-id': callId, 'from-tag': leg.ourTag, code: digit, duration: 160 });
         } else {
           await new Promise<void>((resolve, reject) => {
             leg.sip
