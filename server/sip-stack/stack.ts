@@ -1,5 +1,5 @@
 // The SIP test stack: rtpengine (userspace), two Kamailio instances (one relaying media
-// through rtpengine, one relaying signalling only), two baresip phones and a sipp echo
+// through rtpengine, one relaying signalling only), three baresip phones and a sipp echo
 // responder, all on 127.0.0.1. `startSipStack()` starts them in order, waits until each
 // is ready, and returns their addresses; `stop()` ends every process it started, by PID.
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -14,7 +14,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const HOST = '127.0.0.1';
 
 /** Accounts the test phones use, besides the gateway's accounts (server/accounts.json). */
-export const PHONE_ACCOUNTS: Record<string, string> = { '10010': 'pass10010', '10011': 'pass10011' };
+export const PHONE_ACCOUNTS: Record<string, string> = { '10010': 'pass10010', '10011': 'pass10011', '10012': 'pass10012' };
 export const ECHO_NUMBER = '9000';
 
 export interface KamailioInfo {
@@ -169,6 +169,8 @@ export async function startSipStack(options: StackOptions): Promise<SipStack> {
     phones: [
       { login: '10010', password: PHONE_ACCOUNTS['10010']!, sipPort: 5081, ctrlPort: 4442, registrar: 'relay' },
       { login: '10011', password: PHONE_ACCOUNTS['10011']!, sipPort: 5085, ctrlPort: 4443, registrar: 'relay' },
+      // Registered where Kamailio relays signalling only (media mode 'gateway').
+      { login: '10012', password: PHONE_ACCOUNTS['10012']!, sipPort: 5087, ctrlPort: 4444, registrar: 'signalling' },
     ],
     echo: { number: ECHO_NUMBER, sipPort: PORTS.echo.sip, mediaPort: PORTS.echo.media },
     logDir: dir,

@@ -1,6 +1,8 @@
 // Test runner plugin for the SIP suites (web-test-runner.sip.config.mjs): tells browser
 // tests where the SIP stack is (SIP_STACK_INFO, set by run.ts) and drives the baresip
 // phones over their control sockets.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { TestRunnerPlugin } from '@web/test-runner';
 import { BaresipControl } from './baresip-control.js';
 import type { StackInfo } from './stack.js';
@@ -32,6 +34,14 @@ export function sipStackPlugin(): TestRunnerPlugin {
         case 'baresip': {
           const c = await control(String(args.login));
           return c.command(String(args.command), args.params ?? '');
+        }
+        case 'baresip-rtp-stats': {
+          // baresip prints each ended call's RTP counters (rtp_stats yes) in its log.
+          if (!info) return null;
+          const log = await readFile(join(info.logDir, `baresip-${String(args.login)}.log`), 'utf8');
+          const calls = [...log.matchAll(/audio\s+Transmit:\s+Receive:\s*\npackets:\s+(\d+)\s+(\d+)/g)];
+          const last = calls.at(-1);
+          return { calls: calls.length, tx: last ? Number(last[1]) : 0, rx: last ? Number(last[2]) : 0 };
         }
         case 'baresip-events': {
           const c = await control(String(args.login));

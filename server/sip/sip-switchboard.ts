@@ -252,6 +252,8 @@ class GatewayBridge implements SdpBridge {
   private version = 1n;
   private ourDirection: Direction = 'sendrecv';
   private opusPt: number | undefined;
+  /** In an answer: the offer's telephone-event payload type, null when it had none. */
+  private tePt: number | null | undefined;
   constructor(
     private readonly leg: SipLeg,
     private readonly ng: RtpengineClient,
@@ -274,7 +276,7 @@ class GatewayBridge implements SdpBridge {
   private ourSdp(plain: PlainRtpLeg, direction: Direction): string {
     this.version++;
     this.ourDirection = direction;
-    return plain.sdp(direction, this.version, this.opusPt);
+    return plain.sdp(direction, this.version, this.opusPt, this.tePt);
   }
 
   async offer(hold: boolean): Promise<string> {
@@ -295,7 +297,7 @@ class GatewayBridge implements SdpBridge {
       'offer',
       this.params({ 'from-tag': leg.theirTag, sdp: offer, ...(first ? { codec: { transcode: ['opus'] } } : {}) }),
     );
-    this.opusPt = plain.applyRemote(rewritten).opusPt;
+    ({ opusPt: this.opusPt, tePt: this.tePt } = plain.applyRemote(rewritten));
     if (first) await leg.browserAnswer.promise;
     const offered = directions(rewritten)[0] ?? 'sendrecv';
     const sdp = this.ourSdp(plain, answerDirection(offered));
@@ -307,6 +309,10 @@ class GatewayBridge implements SdpBridge {
     const plain = await this.plain();
     const rewritten = await this.ng.sdp('answer', this.params({ 'from-tag': leg.ourTag, 'to-tag': leg.theirTag, sdp: answer }));
     plain.applyRemote(rewritten);
+    // rtpengine drops telephone-event/8000 from the answer it gives us when it also offered
+    // the phone G.711 for transcoding; when the phone took Opus the events pass through
+    // untouched, so use the phone's own payload type for them.
+    plain.takeTelephoneEvent(answer);
   }
 
   get direction(): Direction {
@@ -819,7 +825,10 @@ export class SipSwitchboard {
     leg.dtmfType = type;
     try {
       for (const digit of digits.toUpperCase()) {
-        if (type === 'RFC2833') {
+        if (type === 'RFC2833' && leg.plain) {
+          // Mode 'gateway': the gateway's own RTP stream carries the events (RFC 4733).
+          await leg.plain.sendDtmf(digit);
+        } else if (type === 'RFC2833') {
           const ng = this.options.rtpengine;
           if (!ng) throw new Error('RFC 2833 DTMF needs --rtpengine');
           // rtpengine sends the event (telephone-event) from our side of the call.

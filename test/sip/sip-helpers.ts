@@ -55,3 +55,10 @@ export async function startSipGateway(mode: MediaMode): Promise<TestGateway> {
     logger: 'warn',
   });
 }
+
+/** RTP packets baresip sent and received in its last ended call (`calls`: how many ended). */
+export async function baresipRtpStats(login: string): Promise<{ calls: number; tx: number; rx: number }> {
+  const stats = await executeServerCommand<{ calls: number; tx: number; rx: number } | null, object>('baresip-rtp-stats', { login });
+  if (!stats) throw new Error('no SIP stack');
+  return stats;
+}

@@ -1,7 +1,8 @@
 // The widget and real SIP phones through Kamailio with media relayed by rtpengine (mode
 // 'relay'): baresip phones (10010 answers by itself, 10011 is a transfer target) and a sipp
 // echo responder. Audio is asserted on both ends: the browser's WebRTC statistics, and
-// baresip's own RTCP counters read over its control socket.
+// baresip's side: its control socket's events (incoming RTP established) and the RTP
+// counters it prints for each ended call.
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/sip-phone.js';
 import type { SipPhone } from '../../src/sip-phone.js';
@@ -9,7 +10,7 @@ import type { SipCallStatusEvent, SipErrorEvent } from '../../src/events.js';
 import type { TestGateway } from '../helpers/gateway.js';
 import { audioEnergy, growth, inboundAudioBytes, sleep, trackPeerConnections, trackedPeerConnections, waitFor } from '../helpers/media-stats.js';
 import { button, phoneText, recordEvents, waitForAttr } from '../phone-helpers.js';
-import { baresip, baresipEvents, startSipGateway, stackInfo, type BaresipEvent } from './sip-helpers.js';
+import { baresip, baresipEvents, baresipRtpStats, startSipGateway, stackInfo, type BaresipEvent } from './sip-helpers.js';
 
 trackPeerConnections();
 
@@ -36,13 +37,21 @@ async function phoneEvent(login: string, match: (e: BaresipEvent) => boolean, ti
   return found!;
 }
 
-/** Packets baresip received and sent in this call, from its latest RTCP statistics. */
-async function phoneRtcp(login: string): Promise<{ rx: number; tx: number }> {
-  const events = await baresipEvents(login);
-  const last = events.filter((e) => e.type === 'CALL_RTCP').at(-1) as
-    | (BaresipEvent & { rtcp_stats?: { rx: { sent: number }; tx: { sent: number } } })
-    | undefined;
-  return { rx: last?.rtcp_stats?.rx.sent ?? 0, tx: last?.rtcp_stats?.tx.sent ?? 0 };
+/**
+ * Runs `call` (which must end a call with baresip `login`), then resolves with the RTP
+ * packets baresip counted for that call: it prints them when the call ends.
+ */
+async function phoneCounted(login: string, call: () => Promise<void>): Promise<{ tx: number; rx: number }> {
+  const before = (await baresipRtpStats(login)).calls;
+  await call();
+  let stats = await baresipRtpStats(login);
+  await waitFor(
+    async () => (stats = await baresipRtpStats(login)).calls > before,
+    5000,
+    `baresip ${login} printed no RTP counters for the call`,
+    100,
+  );
+  return stats;
 }
 
 describe("widget and real SIP phones through Kamailio + rtpengine (media mode 'relay')", () => {
@@ -89,8 +98,7 @@ describe("widget and real SIP phones through Kamailio + rtpengine (media mode 'r
     await waitFor(async () => (await inboundAudioBytes(pc)) > 0, 8000, 'the browser receives no audio from baresip');
     expect(await growth(() => inboundAudioBytes(pc), 1500), 'bytes from baresip').to.be.greaterThan(1500);
     expect(await growth(() => audioEnergy(pc), 2000), "baresip's tone is heard").to.be.greaterThan(0.001);
-    // baresip's RTCP reports (about every 5 s) count what it received from the browser.
-    await waitFor(async () => (await phoneRtcp('10010')).rx > 100, 12000, 'baresip reports no packets received');
+    await phoneEvent('10010', (e) => e.type === 'CALL_RTPESTAB', 5000, 'RTP from the browser');
 
     a.sendDtmf('1');
     await sleep(400);
@@ -114,9 +122,12 @@ describe("widget and real SIP phones through Kamailio + rtpengine (media mode 'r
     await sleep(300);
     expect(await growth(() => audioEnergy(pc), 2000), 'the tone is back after unhold').to.be.greaterThan(0.001);
 
-    a.hangup();
-    await waitForAttr(a, 'call-status', 'FINISH');
-    await phoneEvent('10010', (e) => e.type === 'CALL_CLOSED', 5000, 'CALL_CLOSED');
+    const counted = await phoneCounted('10010', async () => {
+      a.hangup();
+      await waitForAttr(a, 'call-status', 'FINISH');
+      await phoneEvent('10010', (e) => e.type === 'CALL_CLOSED', 5000, 'CALL_CLOSED');
+    });
+    expect(counted.rx, 'RTP packets baresip received from the browser').to.be.greaterThan(200);
     expect(statuses(events)).to.include.members(['TRYING', 'ESTABLISHED', 'HOLD', 'FINISH']);
     expect(errors(events)).to.deep.equal([]);
   });
@@ -134,9 +145,12 @@ describe("widget and real SIP phones through Kamailio + rtpengine (media mode 'r
     const [pc] = trackedPeerConnections().slice(before);
     await waitFor(async () => (await inboundAudioBytes(pc)) > 0, 8000, 'the browser receives no audio from baresip');
     expect(await growth(() => audioEnergy(pc), 2000), "baresip's tone is heard").to.be.greaterThan(0.001);
-    await waitFor(async () => (await phoneRtcp('10010')).rx > 100, 12000, 'baresip reports no packets received');
-    await baresip('10010', 'hangup');
-    await waitForAttr(a, 'call-status', 'FINISH');
+    await phoneEvent('10010', (e) => e.type === 'CALL_RTPESTAB', 5000, 'RTP from the browser');
+    const counted = await phoneCounted('10010', async () => {
+      await baresip('10010', 'hangup');
+      await waitForAttr(a, 'call-status', 'FINISH');
+    });
+    expect(counted.rx, 'RTP packets baresip received from the browser').to.be.greaterThan(100);
     expect(statuses(events)).to.deep.equal(['RING', 'ESTABLISHED', 'FINISH']);
   });
 
@@ -169,8 +183,10 @@ describe("widget and real SIP phones through Kamailio + rtpengine (media mode 'r
     expect(finish.detail.transfer).to.deep.equal({ target: '10011', status: 'COMPLETED' });
     const established = await phoneEvent('10011', (e) => e.type === 'CALL_ESTABLISHED', 8000, 'the transferred call');
     expect(established.peeruri).to.contain('10010');
-    await waitFor(async () => (await phoneRtcp('10011')).rx > 50, 12000, '10011 receives no audio from 10010');
-    await baresip('10011', 'hangup');
+    await phoneEvent('10011', (e) => e.type === 'CALL_RTPESTAB', 5000, 'RTP from 10010');
+    await sleep(1500);
+    const counted = await phoneCounted('10011', () => baresip('10011', 'hangup').then(() => undefined));
+    expect(counted.rx, 'RTP packets 10011 received from 10010').to.be.greaterThan(50);
   });
 
   it('a wrong password is refused by Kamailio and the widget shows a registration failure', async () => {
@@ -199,6 +215,38 @@ describe("the widget and a plain RTP phone with Kamailio relaying signalling onl
   });
   after(async () => {
     await gateway?.stop();
+  });
+
+  it('calls baresip 10012: audio both ways, DTMF as RFC 2833 events from the gateway reaches baresip', async () => {
+    for (const login of ['10012']) {
+      await baresip(login, 'hangup').catch(() => undefined);
+      await baresipEvents(login, true);
+    }
+    const a = await fixture<SipPhone>(html`<sip-phone wcs-url=${gateway.url} sip-login="10008" sip-password="pass10008" dtmf-type="RFC2833"></sip-phone>`);
+    const events = recordEvents(a);
+    button(a, 'Connect')!.click();
+    await waitForAttr(a, 'session-status', 'REGISTERED');
+    const before = trackedPeerConnections().length;
+    a.call('10012');
+    await waitForAttr(a, 'call-status', 'ESTABLISHED');
+    await phoneEvent('10012', (e) => e.type === 'CALL_ESTABLISHED', 5000, 'CALL_ESTABLISHED');
+    const [pc] = trackedPeerConnections().slice(before);
+    await waitFor(async () => (await inboundAudioBytes(pc)) > 0, 8000, 'the browser receives no audio from baresip');
+    expect(await growth(() => audioEnergy(pc), 2000), "baresip's tone is heard").to.be.greaterThan(0.001);
+    await phoneEvent('10012', (e) => e.type === 'CALL_RTPESTAB', 5000, 'RTP from the gateway');
+    a.sendDtmf('4');
+    await sleep(300);
+    a.sendDtmf('*');
+    for (const digit of ['4', '*']) {
+      await phoneEvent('10012', (e) => e.type === 'CALL_DTMF_START' && e.param === digit, 5000, `DTMF ${digit}`);
+    }
+    const counted = await phoneCounted('10012', async () => {
+      a.hangup();
+      await waitForAttr(a, 'call-status', 'FINISH');
+      await phoneEvent('10012', (e) => e.type === 'CALL_CLOSED', 5000, 'CALL_CLOSED');
+    });
+    expect(counted.rx, 'RTP packets baresip received from the gateway').to.be.greaterThan(100);
+    expect(errors(events)).to.deep.equal([]);
   });
 
   it('calls the sipp echo responder (G.711 only: rtpengine transcodes the Opus of the gateway) and hears its own audio back', async () => {
