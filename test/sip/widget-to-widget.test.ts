@@ -6,7 +6,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/sip-phone.js';
 import type { SipPhone } from '../../src/sip-phone.js';
 import type { SipCallStatusEvent, SipErrorEvent } from '../../src/events.js';
-import type { TestGateway } from '../helpers/gateway.js';
+import { isIdle, type TestGateway } from '../helpers/gateway.js';
 import { audioEnergy, growth, inboundAudioBytes, trackPeerConnections, trackedPeerConnections, waitFor } from '../helpers/media-stats.js';
 import { button, phoneText, recordEvents, waitForAttr } from '../phone-helpers.js';
 import { startSipGateway, type MediaMode } from './sip-helpers.js';
@@ -69,6 +69,20 @@ for (const mode of ['relay', 'gateway'] as MediaMode[]) {
       await waitFor(async () => (await gateway.stats()).legs === 0, 3000, 'legs left on the gateway');
     });
 
+    it('the caller cancels while it rings (CANCEL): both see FINISH', async () => {
+      const [a, b] = await phones('10005', '10006');
+      const aEvents = recordEvents(a);
+      const bEvents = recordEvents(b);
+      a.call('10006');
+      await waitForAttr(b, 'call-status', 'RING');
+      await waitForAttr(a, 'call-status', 'RING');
+      a.hangup();
+      await waitForAttr(b, 'call-status', 'FINISH');
+      await waitForAttr(a, 'call-status', 'FINISH');
+      expect(statuses(aEvents)).to.deep.equal(['TRYING', 'RING', 'FINISH']);
+      expect(statuses(bEvents)).to.deep.equal(['RING', 'FINISH']);
+    });
+
     it('a declined call is BUSY for the caller', async () => {
       const [a, b] = await phones('10005', '10006');
       const aEvents = recordEvents(a);
@@ -78,6 +92,13 @@ for (const mode of ['relay', 'gateway'] as MediaMode[]) {
       await waitForAttr(a, 'call-status', 'BUSY');
       expect(errors(aEvents)[0]?.code).to.equal('busy');
       expect(statuses(aEvents).at(-1)).to.equal('BUSY');
+    });
+
+    it('leaves nothing behind on the gateway once the phones are gone', async () => {
+      await fixture(html`<div></div>`);
+      let last = await gateway.stats();
+      await waitFor(async () => isIdle((last = await gateway.stats())), 5000, 'gateway not idle');
+      expect(last.totals.established).to.be.greaterThan(0);
     });
   });
 }
