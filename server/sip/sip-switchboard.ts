@@ -5,8 +5,9 @@
 //    through rtpengine (Kamailio: rtpengine_offer/answer), so the browser talks WebRTC to
 //    rtpengine and rtpengine talks plain RTP to the phones.
 //  - 'gateway': the SIP server carries signalling only. The browser's WebRTC ends at a
-//    werift leg in the gateway (as with local calls); a second werift leg faces rtpengine,
-//    which the gateway drives over its ng protocol to offer and answer plain RTP/AVP.
+//    werift leg in the gateway (as with local calls); the gateway's plain RTP leg
+//    (plain-rtp.ts) carries the same Opus to rtpengine, which the gateway drives over its
+//    ng protocol to reach plain-RTP phones (and transcode for G.711-only ones).
 import { randomUUID } from 'node:crypto';
 import { WebSocket as NodeWebSocket } from 'ws';
 import {
@@ -250,7 +251,6 @@ const PLAIN: NgDict = {
  */
 class GatewayBridge implements SdpBridge {
   private version = 1n;
-  private ourDirection: Direction = 'sendrecv';
   private opusPt: number | undefined;
   /** In an answer: the offer's telephone-event payload type, null when it had none. */
   private tePt: number | null | undefined;
@@ -275,7 +275,6 @@ class GatewayBridge implements SdpBridge {
 
   private ourSdp(plain: PlainRtpLeg, direction: Direction): string {
     this.version++;
-    this.ourDirection = direction;
     return plain.sdp(direction, this.version, this.opusPt, this.tePt);
   }
 
@@ -313,10 +312,6 @@ class GatewayBridge implements SdpBridge {
     // the phone G.711 for transcoding; when the phone took Opus the events pass through
     // untouched, so use the phone's own payload type for them.
     plain.takeTelephoneEvent(answer);
-  }
-
-  get direction(): Direction {
-    return this.ourDirection;
   }
 }
 
