@@ -60,8 +60,20 @@ declare module '@flashphoner/websdk/flashphoner-webrtc-only.js' {
       registerRequired?: boolean;
     };
   }
+  /** The websdk's logger object (shared by the core, its sessions and calls unless they get their own options). */
+  export interface WebsdkLogger {
+    /** Called with every line logged, at any level; buffers it unless pushing to the server is on. */
+    pushLogs?: (line: string) => void;
+    enablePushLogs?: boolean;
+    wsConnection?: { send(data: string): void };
+    debug(src: string, text: unknown): void;
+    setConnection(connection: { send(data: string): void } | undefined): void;
+    setPushLogs(push: boolean): void;
+  }
   const Flashphoner: {
     init(options?: object): Promise<void> | void;
+    /** The core logger; undefined (with a console warning) before init(). */
+    getLogger(): WebsdkLogger | undefined;
     createSession(options: SessionOptions): WebsdkSession;
     constants: {
       SESSION_STATUS: Record<string, string>;
