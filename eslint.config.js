@@ -49,10 +49,16 @@ export default defineConfig(
       'wc/guard-super-call': 'off',
     },
   },
-  // Node code: the gateway, the build and test tooling.
+  // Node code: the gateway, the build and test tooling, the benchmarks.
   {
-    files: ['server/**/*.ts', 'scripts/**/*.{js,mjs,ts}', 'demo/**/*.ts', '*.{js,mjs}', 'test/gateway-plugin.ts'],
+    files: ['server/**/*.ts', 'scripts/**/*.{js,mjs,ts}', 'demo/**/*.ts', '*.{js,mjs}', 'test/gateway-plugin.ts', 'bench/**/*.ts'],
+    ignores: ['bench/pages/**'],
     languageOptions: { globals: globals.node },
+  },
+  // The benchmark pages run in the browser.
+  {
+    files: ['bench/pages/**/*.ts'],
+    languageOptions: { globals: globals.browser },
   },
   // Browser tests and their helpers (mocha globals).
   {
