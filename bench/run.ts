@@ -129,9 +129,10 @@ function printCapacity(c: CapacityResult): void {
   print(
     formatTable(
       `3. Gateway capacity: concurrent calls, audio both ways, ${c.measureMs / 1000} s window (idle with all phones registered: ${c.idle.cpuPercent} % CPU, ${c.idle.rssMB} MB)`,
-      ['calls', 'gw CPU %', 'gw RSS MB', 'peak MB', 'relayed pkt/s', 'loss %', 'worst %', 'jitter med ms', 'p90', 'max', 'concealed %', 'heard', 'setup med ms', 'browser CPU %'],
+      ['calls', 'alive', 'gw CPU %', 'gw RSS MB', 'peak MB', 'relayed pkt/s', 'loss %', 'worst %', 'jitter med ms', 'p90', 'max', 'concealed %', 'heard', 'setup med ms', 'browser CPU %'],
       c.levels.map((l) => [
         l.calls,
+        l.callsAlive,
         l.gateway.cpuPercent,
         l.gateway.rssMB,
         l.gateway.rssPeakMB,
@@ -149,7 +150,10 @@ function printCapacity(c: CapacityResult): void {
     ),
   );
   print('   relayed: audio RTP packets per second the gateway forwarded (20 ms Opus: 100 per call); jitter: RFC 3550 interarrival jitter the receivers report');
-  if (c.error) print(`FAIL capacity: ${c.error}`);
+  for (const l of c.levels.filter((level) => level.callsAlive < level.calls)) {
+    print(`WARN capacity: at ${l.calls} calls only ${l.callsAlive} were still up when the window started (media failed; see the gateway log): beyond this machine`);
+  }
+  if (c.error) print(`WARN capacity: stopped: ${c.error.split('\n')[0]}`);
 }
 
 function printRender(r: RenderResult): void {
@@ -272,7 +276,6 @@ async function main(): Promise<void> {
     await pages.close();
   }
   if (results.endurance && !results.endurance.pass) results.pass = false;
-  if (results.capacity?.error) results.pass = false;
   results.machine.loadavgEnd = loadavg().map((n) => Math.round(n * 100) / 100);
   results.durationS = Math.round((Date.now() - started) / 1000);
 
@@ -294,7 +297,7 @@ async function main(): Promise<void> {
     }
   }
   for (const part of Object.keys(results.errors)) process.stdout.write(`FAIL ${part}: see errors.${part} in latest.json\n`);
-  if (results.capacity?.error) process.stdout.write(`FAIL capacity: ${results.capacity.error.split('\n')[0]}\n`);
+  if (results.capacity?.error) process.stdout.write(`WARN capacity: stopped: ${results.capacity.error.split('\n')[0]}\n`);
   process.stdout.write(results.pass ? 'PASS\n' : 'FAIL\n');
   process.exitCode = results.pass ? 0 : 1;
 }

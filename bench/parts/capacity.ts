@@ -21,6 +21,12 @@ export interface CapacityOptions {
 
 export interface CapacityLevel {
   calls: number;
+  /**
+   * Calls still up when the window started (the gateway ends a call whose media fails).
+   * Fewer than `calls`: this level is beyond what the machine sustains, and the other
+   * figures describe the calls that were left.
+   */
+  callsAlive: number;
   /** Call setup times under this load (call() to ESTABLISHED, 5 calls placed at a time). */
   setupMs: Summary;
   gateway: {
@@ -58,7 +64,11 @@ export interface CapacityResult {
   measureMs: number;
   idle: { cpuPercent: number; rssMB: number; sessions: number };
   levels: CapacityLevel[];
-  /** What went wrong, when a level could not be measured or torn down (the levels before it are kept). */
+  /**
+   * Why the run stopped early: a level whose calls could not be set up, or whose phones
+   * lost their sessions (the levels before it are kept). A machine at its limit, not a
+   * failed acceptance: the bench warns and goes on.
+   */
   error?: string;
 }
 
@@ -118,6 +128,7 @@ export async function benchCapacity(ctx: BenchContext, options: CapacityOptions)
       await sleep(options.settleMs);
       const browserPids = processTree(ctx.browser.process()!.pid!);
       const before = await allStats(opened);
+      const legsAtStart = (await gateway.stats()).legs;
       const relay0 = await gateway.audioPackets();
       const gw0 = cpuSeconds(gateway.pid);
       const br0 = treeCpuSeconds(browserPids);
@@ -160,6 +171,7 @@ export async function benchCapacity(ctx: BenchContext, options: CapacityOptions)
       });
       const level: CapacityLevel = {
         calls,
+        callsAlive: Math.floor(Math.min(legsAtStart, before.size) / 2),
         setupMs: summarize(setupTimes),
         gateway: {
           cpuPercent: round(((gw1 - gw0) / seconds) * 100, 1),
