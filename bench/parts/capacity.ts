@@ -2,11 +2,11 @@
 // callees in another, several phones per page), audio both ways; the gateway's CPU and
 // memory from /proc, and what the browsers' inbound-rtp statistics say about loss and jitter.
 import type { Page } from 'puppeteer-core';
-import { openIsolatedPage } from '../lib/browser.js';
-import { startGatewayProcess } from '../lib/gateway.js';
-import { cpuSeconds, processTree, rssBytes, treeCpuSeconds } from '../lib/proc.js';
-import { remote } from '../lib/remote.js';
-import { median, percentile, round, sleep, summarize, type Summary } from '../lib/stats.js';
+import { openIsolatedPage } from '../support/browser.js';
+import { startGatewayProcess } from '../support/gateway.js';
+import { cpuSeconds, processTree, rssBytes, treeCpuSeconds } from '../support/proc.js';
+import { remote } from '../support/remote.js';
+import { median, percentile, round, sleep, summarize, type Summary } from '../support/stats.js';
 import type { PeerAudioStats } from '../pages/common.js';
 import { gatewayIdle } from './setup.js';
 import type { BenchContext, PhonesApi } from './context.js';
@@ -116,7 +116,7 @@ export async function benchCapacity(ctx: BenchContext, options: CapacityOptions)
         levels.push(await measureLevel(calls));
       } catch (error) {
         result.error = `${calls} calls: ${(error as Error).message}`;
-        ctx.log(`capacity: FAILED at ${calls} calls: ${(error as Error).message.slice(0, 300)}`);
+        ctx.log(`capacity: stopped at ${calls} calls: ${(error as Error).message.slice(0, 300)}`);
         break;
       }
     }

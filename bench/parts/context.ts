@@ -1,5 +1,5 @@
 import type { Browser } from 'puppeteer-core';
-import type { PageServer } from '../lib/pages.js';
+import type { PageServer } from '../support/pages.js';
 
 export interface BenchContext {
   browser: Browser;

@@ -1,10 +1,10 @@
 // 2. Endurance: one <sip-phone>, connected once, places `cycles` calls (call, talk, hang
 // up); memory and object counters of its page are read after a forced garbage collection
 // before and after, and every `every` cycles for the trend.
-import { memorySnapshot, openIsolatedPage, type MemorySnapshot } from '../lib/browser.js';
-import { startGatewayProcess } from '../lib/gateway.js';
-import { remote } from '../lib/remote.js';
-import { sleep } from '../lib/stats.js';
+import { memorySnapshot, openIsolatedPage, type MemorySnapshot } from '../support/browser.js';
+import { startGatewayProcess } from '../support/gateway.js';
+import { remote } from '../support/remote.js';
+import { sleep } from '../support/stats.js';
 import type { GatewayStats } from '../../server/gateway.js';
 import { gatewayIdle } from './setup.js';
 import type { BenchContext, PhonesApi, WidgetApi } from './context.js';

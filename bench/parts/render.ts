@@ -1,8 +1,8 @@
 // 4. Render: from the tag's insertion to its first painted frame, <sip-phone> from the
 // built bundle against a bare Lit element of the same template size, alternated in one page.
-import { openIsolatedPage } from '../lib/browser.js';
-import { remote } from '../lib/remote.js';
-import { round, summarize, type Summary } from '../lib/stats.js';
+import { openIsolatedPage } from '../support/browser.js';
+import { remote } from '../support/remote.js';
+import { round, summarize, type Summary } from '../support/stats.js';
 import type { BenchContext, RenderApi } from './context.js';
 
 export interface RenderOptions {

@@ -1,9 +1,9 @@
 // 1. Call setup: click-to-ESTABLISHED through <sip-phone> against a plain websdk script
 // placing the same calls to the same callee through the same gateway, alternated.
-import { openIsolatedPage } from '../lib/browser.js';
-import { startGatewayProcess, type GatewayProcess } from '../lib/gateway.js';
-import { remote } from '../lib/remote.js';
-import { round, sleep, summarize, type Summary } from '../lib/stats.js';
+import { openIsolatedPage } from '../support/browser.js';
+import { startGatewayProcess, type GatewayProcess } from '../support/gateway.js';
+import { remote } from '../support/remote.js';
+import { round, sleep, summarize, type Summary } from '../support/stats.js';
 import type { BenchContext, PhonesApi, WidgetApi } from './context.js';
 
 export interface SetupOptions {
