@@ -1,33 +1,12 @@
 // Calls between registered accounts: each call has a caller leg and a callee leg, each leg
 // belongs to one websdk session and has its own callId and its own server-side WebRTC
-// endpoint; media is relayed between the two endpoints.
+// endpoint; media is relayed between the two endpoints. The request checks and the frames
+// toward the browsers are shared with the SIP side (call-signalling.ts).
 import { randomUUID } from 'node:crypto';
+import { CallLeg, CallSignalling, dropInfo, type CallSession, type DropReason, type Outcome } from './call-signalling.js';
 import { MediaLeg, shapeOfSdp, type MediaRegistry } from './media.js';
-import {
-  DTMF_PATTERN,
-  DTMF_TYPES,
-  FINAL_STATUSES,
-  accountOf,
-  statusMessage,
-  str,
-  strOrNum,
-  type CallStatus,
-  type CallStatusFrame,
-  type TransferStatus,
-} from './protocol.js';
+import { accountOf, str, strOrNum } from './protocol.js';
 import { errorMessage, type Logger, type Timers } from './util.js';
-
-/** What the switchboard needs from a websdk session. */
-export interface CallSession {
-  readonly id: string;
-  readonly login: string | undefined;
-  /** True when the session may place calls (its credentials were checked). */
-  readonly mayCall: boolean;
-  readonly open: boolean;
-  readonly legs: Set<Leg>;
-  send(message: string, ...data: unknown[]): void;
-  fail(payload: Record<string, unknown>): void;
-}
 
 export interface SwitchboardOptions {
   noAnswerTimeoutMs: number;
@@ -36,31 +15,29 @@ export interface SwitchboardOptions {
   media: MediaRegistry;
 }
 
-type Outcome = { status: CallStatus; info: string };
-
 /** One browser's side of a call. */
-export class Leg {
-  status: CallStatus;
+export class Leg extends CallLeg {
   media: MediaLeg | undefined;
-  hold = false;
-  dtmf = '';
-  dtmfType: string | undefined;
-  /** The websdk knows this callId (always for a caller; after notifyIncomingCall for a callee). */
-  notified: boolean;
-  ended = false;
-  readonly createdAt = Date.now();
 
   constructor(
-    readonly callId: string,
-    readonly session: CallSession,
-    readonly incoming: boolean,
-    readonly caller: string,
-    readonly callee: string,
-    readonly visibleName: string,
+    callId: string,
+    session: CallSession,
+    incoming: boolean,
+    caller: string,
+    callee: string,
+    visibleName: string,
     public call: Call,
   ) {
-    this.status = incoming ? 'NEW' : 'PENDING';
-    this.notified = !incoming;
+    super(callId, session, incoming, caller, callee, visibleName);
+  }
+
+  get established(): boolean {
+    return this.call.state === 'established';
+  }
+
+  override get announced(): { audio: boolean; video: boolean } {
+    const shape = this.media?.shape;
+    return { audio: shape?.audio ?? true, video: shape?.video ?? false };
   }
 }
 
@@ -80,17 +57,11 @@ export class Call {
   establishedAt: number | undefined;
 }
 
-export class Switchboard {
-  readonly legs = new Map<string, Leg>();
+export class Switchboard extends CallSignalling<Leg> {
   readonly calls = new Set<Call>();
-  /** login -> the session that registered it last (newest registration wins). */
-  readonly registrations = new Map<string, CallSession>();
-  readonly totals = { calls: 0, established: 0, transfers: 0 };
 
-  constructor(private readonly options: SwitchboardOptions) {}
-
-  private get log(): Logger {
-    return this.options.logger;
+  constructor(private readonly options: SwitchboardOptions) {
+    super(options.logger);
   }
 
   register(login: string, session: CallSession): void {
@@ -103,106 +74,20 @@ export class Switchboard {
     }
   }
 
-  // ---- frames toward the browsers ----------------------------------------------------
+  // ---- placing a call ----------------------------------------------------------------------
 
-  private frame(leg: Leg, status: CallStatus, info: string): CallStatusFrame {
-    const shape = leg.media?.shape;
-    return {
-      callId: leg.callId,
-      caller: leg.caller,
-      callee: leg.callee,
-      visibleName: leg.visibleName,
-      incoming: leg.incoming,
-      status,
-      info,
-      hasAudio: shape?.audio ?? true,
-      hasVideo: shape?.video ?? false,
-    };
+  protected callerLeg(session: CallSession, callId: string, visibleName: string, p: Record<string, unknown>): Leg {
+    const call = new Call();
+    call.a = new Leg(callId, session, false, session.login ?? '', str(p, 'callee') ?? '', visibleName, call);
+    this.calls.add(call);
+    return call.a;
   }
 
-  /** Sends a call status to the leg's browser (a `fail` frame first for FAILED/BUSY). */
-  private sendStatus(leg: Leg, status: CallStatus, info = ''): void {
-    leg.status = status;
-    if (!leg.notified || !leg.session.open) return;
-    if (status === 'FAILED' || status === 'BUSY') {
-      leg.session.fail({ apiMethod: 'call', callId: leg.callId, status, info });
-    }
-    leg.session.send(statusMessage(status), this.frame(leg, status, info));
-    this.log.debug(`call ${leg.callId} (${leg.session.login ?? '-'}): ${status}${info ? ` "${info}"` : ''}`);
-  }
-
-  private sendTransfer(leg: Leg, status: TransferStatus, info = ''): void {
-    if (leg.ended || !leg.session.open) return;
-    if (status === 'FAILED') {
-      leg.session.fail({ apiMethod: 'transfer', callId: leg.callId, status, info });
-    }
-    leg.session.send('notifyTransferEvent', { callId: leg.callId, status, info });
-  }
-
-  // ---- lookups --------------------------------------------------------------------------
-
-  private isBusy(session: CallSession): boolean {
-    for (const leg of session.legs) if (!leg.ended) return true;
-    return false;
-  }
-
-  /** The leg with this callId owned by this session, or undefined after a `fail` frame. */
-  private ownLeg(session: CallSession, apiMethod: string, callId: string | undefined): Leg | undefined {
-    const leg = callId ? this.legs.get(callId) : undefined;
-    if (!leg || leg.session !== session || leg.ended) {
-      this.log.warn(`${apiMethod}: unknown callId ${JSON.stringify(callId ?? null)} from session ${session.id}`);
-      session.fail({ apiMethod, callId: callId ?? null, status: 'FAILED', info: 'Call not found' });
-      return undefined;
-    }
-    return leg;
-  }
-
-  private addLeg(leg: Leg): void {
-    this.legs.set(leg.callId, leg);
-    leg.session.legs.add(leg);
-  }
-
-  private newCallId(): string {
-    let id = randomUUID();
-    while (this.legs.has(id)) id = randomUUID();
-    return id;
-  }
-
-  // ---- client requests -------------------------------------------------------------------
-
-  /** `call`: an outgoing call from a session. */
-  async onCall(session: CallSession, p: Record<string, unknown>): Promise<void> {
-    const callId = str(p, 'callId');
+  protected async placeCall(a: Leg, p: Record<string, unknown>): Promise<void> {
+    const { call, callId, session } = a;
+    const callerLogin = a.caller;
     const calleeRaw = str(p, 'callee');
     const sdp = str(p, 'sdp');
-    if (!callId || callId.length > 128) {
-      this.log.warn(`call: missing callId from session ${session.id}`);
-      session.fail({ apiMethod: 'call', callId: callId ?? null, status: 'FAILED', info: 'Bad Request' });
-      return;
-    }
-    if (this.legs.has(callId)) {
-      this.log.warn(`call: callId ${callId} already in use`);
-      session.fail({ apiMethod: 'call', callId, status: 'FAILED', info: 'Call already exists' });
-      return;
-    }
-    const callerLogin = session.login ?? '';
-    const call = new Call();
-    const a = new Leg(
-      callId,
-      session,
-      false,
-      callerLogin,
-      calleeRaw ?? '',
-      str(p, 'visibleName') || callerLogin,
-      call,
-    );
-    call.a = a;
-    this.calls.add(call);
-    this.addLeg(a);
-    this.totals.calls++;
-    // The websdk only sends `hangup` for a call that left PENDING: answer TRYING at once.
-    this.sendStatus(a, 'TRYING');
-
     if (!calleeRaw || !sdp) {
       this.log.warn(`call ${callId}: missing callee or sdp`);
       this.endCall(call, { status: 'FAILED', info: 'Bad Request' });
@@ -229,7 +114,7 @@ export class Switchboard {
     // Reserve the callee now, so that a concurrent call to it finds it busy.
     const b = new Leg(this.newCallId(), target, true, callerLogin, calleeLogin, a.visibleName, call);
     call.b = b;
-    this.addLeg(b);
+    this.legs.set(b.callId, b);
     this.log.info(`call ${callId}: ${callerLogin} -> ${calleeLogin} (callee leg ${b.callId})`);
 
     const flows = shape.flows;
@@ -259,7 +144,6 @@ export class Switchboard {
     }
     this.attachMedia(a, accepted.value);
     this.attachMedia(b, offer.value.leg);
-    // Callee: setRemoteSDP must come before notifyIncomingCall, or answer() has no remote SDP.
     this.notifyIncoming(b, offer.value.sdp);
     // The caller's SDP answer waits for the callee's: it sends the caller only what the
     // callee sends (a video track that never plays would keep its <video> from playing).
@@ -271,18 +155,7 @@ export class Switchboard {
 
   private attachMedia(leg: Leg, media: MediaLeg): void {
     leg.media = media;
-    media.onFailed = () => {
-      if (leg.ended) return;
-      this.log.warn(`call ${leg.callId}: media failed, ending the call`);
-      this.dropLeg(leg, 'media');
-    };
-  }
-
-  private notifyIncoming(b: Leg, sdp: string): void {
-    b.session.send('setRemoteSDP', b.callId, sdp);
-    b.notified = true;
-    const frame = this.frame(b, 'NEW', '');
-    b.session.send('notifyIncomingCall', { ...frame, mediaProvider: 'WebRTC' });
+    this.watchMedia(leg, media);
   }
 
   private startNoAnswerTimer(call: Call): void {
@@ -298,28 +171,22 @@ export class Switchboard {
     });
   }
 
-  /** `answer`: the callee's SDP answer to the server's offer. */
-  async onAnswer(session: CallSession, p: Record<string, unknown>): Promise<void> {
-    const leg = this.ownLeg(session, 'answer', str(p, 'callId'));
-    if (!leg) return;
+  // ---- answering ---------------------------------------------------------------------------
+
+  protected mayAnswer(leg: Leg): boolean {
     const call = leg.call;
-    const sdp = str(p, 'sdp');
-    if (!leg.incoming || call.b !== leg || call.state !== 'ringing' || !leg.media) {
-      this.log.warn(`answer: call ${leg.callId} is not ringing`);
-      session.fail({ apiMethod: 'answer', callId: leg.callId, status: 'FAILED', info: 'Invalid call state' });
-      return;
-    }
-    if (!sdp) {
-      this.log.warn(`answer: call ${leg.callId} has no sdp`);
-      this.failAnswer(call, 'Bad Request');
-      return;
-    }
-    const media = leg.media;
+    return call.b === leg && call.state === 'ringing' && leg.media !== undefined;
+  }
+
+  /** The callee's SDP answer to the server's offer. */
+  protected async answer(leg: Leg, sdp: string): Promise<void> {
+    const call = leg.call;
+    const media = leg.media!;
     try {
       await media.acceptAnswer(sdp);
     } catch (error) {
       this.log.warn(`answer: call ${leg.callId}: bad SDP answer: ${errorMessage(error)}`);
-      this.failAnswer(call, 'Not Acceptable Here');
+      this.failAnswer(leg, 'Not Acceptable Here');
       return;
     }
     if (call.state !== 'ringing' || leg.ended) return;
@@ -347,38 +214,27 @@ export class Switchboard {
       this.completeTransfer(parent, call);
       return;
     }
-    this.updateMedia(call);
+    this.updateRelay(call);
     this.sendStatus(call.a, 'ESTABLISHED');
     this.sendStatus(leg, 'ESTABLISHED');
   }
 
-  private failAnswer(call: Call, info: string): void {
+  protected failAnswer(leg: Leg, info: string): void {
+    const call = leg.call;
     if (call.parent) this.endAttempt(call, { status: 'FAILED', info }, info);
     else this.endCall(call, { status: 'FAILED', info }, { status: 'FAILED', info });
   }
 
-  /** `hangup`: cancel, decline or end, depending on who and when. */
-  onHangup(session: CallSession, p: Record<string, unknown>): void {
-    const callId = str(p, 'callId');
-    const known = callId ? this.legs.get(callId) : undefined;
-    if (!known || known.session !== session || known.ended) {
-      // The websdk sends `hangup` for calls that failed locally (no microphone) before any
-      // `call` frame, and again for calls already ended: nothing to do, nothing to report.
-      this.log.info(`hangup: no live call ${JSON.stringify(callId ?? null)} in session ${session.id}, ignored`);
-      return;
-    }
-    const leg = known;
-    this.dropLeg(leg, 'hangup');
-  }
+  // ---- ending ------------------------------------------------------------------------------
 
   /**
    * A leg goes away: its browser hung up, its socket closed, the operator terminated it,
    * or its media failed. Decides what each party sees.
    */
-  dropLeg(leg: Leg, why: 'hangup' | 'disconnect' | 'terminate' | 'media'): void {
+  protected dropLeg(leg: Leg, why: DropReason): void {
     if (leg.ended) return;
     const call = leg.call;
-    const info = why === 'terminate' ? 'Terminated' : why === 'media' ? 'Media Failure' : '';
+    const info = dropInfo(why);
     if (call.parent) {
       // The transfer target declines (or vanishes) while ringing.
       const declined = why === 'hangup';
@@ -387,7 +243,7 @@ export class Switchboard {
     }
     if (call.transfer && call.transfer.from === leg && why !== 'terminate') {
       // The transferring side leaves before the target answered: the transfer goes on.
-      this.finishLeg(leg, { status: 'FINISH', info });
+      this.finish(leg, { status: 'FINISH', info });
       return;
     }
     if (call.state === 'setup' || call.state === 'ringing') {
@@ -423,29 +279,38 @@ export class Switchboard {
       attempt.state = 'ended';
       this.options.timers.clear(attempt.noAnswerTimer);
       attempt.noAnswerTimer = undefined;
-      if (attempt.b) this.finishLeg(attempt.b, { status: 'FINISH', info: 'Request Terminated' });
+      if (attempt.b) this.finish(attempt.b, { status: 'FINISH', info: 'Request Terminated' });
       this.calls.delete(attempt);
       this.sendTransfer(transfer.from, 'FAILED', 'Request Terminated');
     }
-    this.finishLeg(call.a, callerOutcome);
-    if (call.b) this.finishLeg(call.b, calleeOutcome);
+    this.finish(call.a, callerOutcome);
+    if (call.b) this.finish(call.b, calleeOutcome);
     this.calls.delete(call);
   }
 
-  private finishLeg(leg: Leg, outcome: Outcome): void {
-    if (leg.ended) return;
-    if (!FINAL_STATUSES.has(outcome.status)) throw new Error(`not a final status: ${outcome.status}`);
-    this.sendStatus(leg, outcome.status, outcome.info);
-    leg.ended = true;
-    this.legs.delete(leg.callId);
-    leg.session.legs.delete(leg);
+  protected release(leg: Leg): void {
     const media = leg.media;
     leg.media = undefined;
     if (media) void media.close();
   }
 
+  // ---- hold, DTMF --------------------------------------------------------------------------
+
+  protected mayHold(leg: Leg): boolean {
+    return leg.call.state === 'established' && !leg.call.parent;
+  }
+
+  /** Nobody else to tell: the relay stops (updateMedia). */
+  protected offerHold(): undefined {
+    return undefined;
+  }
+
+  protected updateMedia(leg: Leg): void {
+    this.updateRelay(leg.call);
+  }
+
   /** Stops or starts the relay between the two legs of a call. */
-  private updateMedia(call: Call): void {
+  private updateRelay(call: Call): void {
     const { a, b } = call;
     if (!b || !a.media || !b.media) return;
     const flowing =
@@ -454,41 +319,10 @@ export class Switchboard {
     b.media.setTarget(flowing ? a.media : null);
   }
 
-  onHold(session: CallSession, p: Record<string, unknown>, hold: boolean): void {
-    const method = hold ? 'hold' : 'unhold';
-    const leg = this.ownLeg(session, method, str(p, 'callId'));
-    if (!leg) return;
-    const call = leg.call;
-    if (call.state !== 'established' || call.parent) {
-      this.log.warn(`${method}: call ${leg.callId} is not established`);
-      session.fail({ apiMethod: method, callId: leg.callId, status: 'FAILED', info: 'Invalid call state' });
-      return;
-    }
-    leg.hold = hold;
-    this.updateMedia(call);
-    // The websdk fires HOLD, and ESTABLISHED again after every unhold.
-    this.sendStatus(leg, hold ? 'HOLD' : 'ESTABLISHED');
-  }
+  /** The digits are only recorded (REST find_all shows them): no party here listens for them. */
+  protected playDtmf(): void {}
 
-  onDtmf(session: CallSession, p: Record<string, unknown>): void {
-    const leg = this.ownLeg(session, 'sendDtmf', str(p, 'callId'));
-    if (!leg) return;
-    const digits = strOrNum(p, 'dtmf');
-    const type = str(p, 'type') ?? 'RFC2833';
-    if (!digits || !DTMF_PATTERN.test(digits) || !(DTMF_TYPES as readonly string[]).includes(type)) {
-      this.log.warn(`sendDtmf: call ${leg.callId}: bad DTMF ${JSON.stringify(p['dtmf'])} type ${JSON.stringify(type)}`);
-      session.fail({ apiMethod: 'sendDtmf', callId: leg.callId, status: 'FAILED', info: 'Bad DTMF' });
-      return;
-    }
-    if (leg.call.state !== 'established') {
-      this.log.warn(`sendDtmf: call ${leg.callId} is not established`);
-      session.fail({ apiMethod: 'sendDtmf', callId: leg.callId, status: 'FAILED', info: 'Invalid call state' });
-      return;
-    }
-    leg.dtmf = (leg.dtmf + digits.toUpperCase()).slice(-256);
-    leg.dtmfType = type;
-    this.log.info(`call ${leg.callId}: DTMF ${digits} (${type})`);
-  }
+  // ---- transfer ----------------------------------------------------------------------------
 
   /** `transfer`: blind transfer of the other party to `target`. */
   async onTransfer(session: CallSession, p: Record<string, unknown>): Promise<void> {
@@ -499,7 +333,7 @@ export class Switchboard {
     const targetRaw = strOrNum(p, 'target');
     if (call.state !== 'established' || call.parent || call.transfer || !other || !other.media) {
       this.log.warn(`transfer: call ${leg.callId} cannot be transferred now`);
-      session.fail({ apiMethod: 'transfer', callId: leg.callId, status: 'FAILED', info: 'Invalid call state' });
+      this.refuse(leg, 'transfer');
       return;
     }
     this.sendTransfer(leg, 'TRYING');
@@ -524,9 +358,9 @@ export class Switchboard {
     const t = new Leg(this.newCallId(), target, true, party, targetLogin, party, attempt);
     attempt.b = t;
     this.calls.add(attempt);
-    this.addLeg(t);
+    this.legs.set(t.callId, t);
     call.transfer = { from: leg, attempt };
-    this.updateMedia(call);
+    this.updateRelay(call);
     this.log.info(`transfer ${leg.callId}: ${party} -> ${targetLogin} (leg ${t.callId})`);
     let offer: { leg: MediaLeg; sdp: string };
     try {
@@ -567,9 +401,9 @@ export class Switchboard {
     this.calls.delete(parent);
     if (transfer && !transfer.from.ended) {
       this.sendTransfer(transfer.from, 'COMPLETED');
-      this.finishLeg(transfer.from, { status: 'FINISH', info: 'Transferred' });
+      this.finish(transfer.from, { status: 'FINISH', info: 'Transferred' });
     }
-    this.updateMedia(attempt);
+    this.updateRelay(attempt);
     this.sendStatus(t, 'ESTABLISHED');
     this.log.info(`transfer completed: ${other.callId} <-> ${t.callId}`);
   }
@@ -580,7 +414,7 @@ export class Switchboard {
     attempt.state = 'ended';
     this.options.timers.clear(attempt.noAnswerTimer);
     attempt.noAnswerTimer = undefined;
-    if (attempt.b) this.finishLeg(attempt.b, targetOutcome);
+    if (attempt.b) this.finish(attempt.b, targetOutcome);
     this.calls.delete(attempt);
     const parent = attempt.parent;
     attempt.parent = undefined;
@@ -589,53 +423,33 @@ export class Switchboard {
     parent.transfer = undefined;
     if (!from.ended) {
       this.sendTransfer(from, 'FAILED', reason);
-      this.updateMedia(parent);
+      this.updateRelay(parent);
     } else {
       // Nobody is left on the other end.
       this.endCall(parent, { status: 'FINISH', info: reason }, { status: 'FINISH', info: reason });
     }
   }
 
-  /** REST `call/terminate`. */
-  terminate(callId: string): boolean {
-    const leg = this.legs.get(callId);
-    if (!leg || leg.ended) return false;
-    this.log.info(`terminate ${callId}`);
-    const call = leg.call;
-    if (call.parent) this.endAttempt(call, { status: 'FINISH', info: 'Terminated' }, 'Terminated');
-    else this.endCall(call, { status: 'FINISH', info: 'Terminated' });
-    return true;
-  }
+  // ---- sessions, REST ----------------------------------------------------------------------
 
   /** A session's socket closed: its legs go away, the other parties get FINISH. */
   sessionClosed(session: CallSession): void {
-    for (const leg of [...session.legs]) this.dropLeg(leg, 'disconnect');
+    for (const leg of this.legsOf(session)) this.dropLeg(leg, 'disconnect');
     this.unregister(session);
   }
 
-  /** REST `call/find_all`: one object per live leg. */
-  findAll(): Record<string, unknown>[] {
-    return [...this.legs.values()].map((leg) => {
-      const call = leg.call;
-      const other = call.a === leg ? call.b : call.a;
-      return {
-        callId: leg.callId,
-        caller: leg.caller,
-        callee: leg.callee,
-        visibleName: leg.visibleName,
-        status: leg.status,
-        incoming: leg.incoming,
-        login: leg.session.login ?? '',
-        otherCallId: other?.callId ?? null,
-        hold: leg.hold,
-        dtmf: leg.dtmf,
-        dtmfType: leg.dtmfType ?? null,
-        hasAudio: leg.media?.shape.audio ?? false,
-        hasVideo: leg.media?.shape.video ?? false,
-        mediaConnected: leg.media?.connected ?? false,
-        rtp: leg.media ? structuredClone(leg.media.counters) : null,
-        createdAt: new Date(leg.createdAt).toISOString(),
-      };
-    });
+  protected describe(leg: Leg): Record<string, unknown> {
+    const call = leg.call;
+    const other = call.a === leg ? call.b : call.a;
+    return {
+      otherCallId: other?.callId ?? null,
+      hold: leg.hold,
+      dtmf: leg.dtmf,
+      dtmfType: leg.dtmfType ?? null,
+      hasAudio: leg.media?.shape.audio ?? false,
+      hasVideo: leg.media?.shape.video ?? false,
+      mediaConnected: leg.media?.connected ?? false,
+      rtp: leg.media ? structuredClone(leg.media.counters) : null,
+    };
   }
 }

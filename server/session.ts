@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { WebSocket, RawData } from 'ws';
 import type { Accounts } from './accounts.js';
-import type { CallSession, Leg } from './call.js';
+import type { CallSession } from './call-signalling.js';
 import { parseClientFrame, serverFrame, str, type ClientFrame } from './protocol.js';
 import { errorMessage, type Logger, type Timers } from './util.js';
 
@@ -102,7 +102,19 @@ export class TokenStore {
   }
 }
 
-const CALL_METHODS = new Set(['call', 'answer', 'hangup', 'hold', 'unhold', 'sendDtmf', 'transfer']);
+type CallRequest = (handler: CallHandler, session: CallSession, p: Record<string, unknown>) => void | Promise<void>;
+
+/** The websdk's call requests, each handed to the call handler. */
+const CALL_REQUESTS = new Map<string, CallRequest>([
+  ['call', (h, s, p) => h.onCall(s, p)],
+  ['answer', (h, s, p) => h.onAnswer(s, p)],
+  ['hangup', (h, s, p) => h.onHangup(s, p)],
+  ['hold', (h, s, p) => h.onHold(s, p, true)],
+  ['unhold', (h, s, p) => h.onHold(s, p, false)],
+  ['sendDtmf', (h, s, p) => h.onDtmf(s, p)],
+  ['transfer', (h, s, p) => h.onTransfer(s, p)],
+]);
+
 /** Methods of the websdk this gateway does not implement (streams, data, bug reports). */
 const UNSUPPORTED = new Set([
   'publishStream',
@@ -124,7 +136,6 @@ export class Session implements CallSession {
   mayCall = false;
   registered = false;
   authToken: string | undefined;
-  readonly legs = new Set<Leg>();
   private lastHeard = Date.now();
   private pingTimer: NodeJS.Timeout | undefined;
   private queue: Promise<void> = Promise.resolve();
@@ -220,36 +231,14 @@ export class Session implements CallSession {
       this.fail({ apiMethod: message, status: 'FAILED', info: 'Not connected: send connection first' });
       return;
     }
-    if (!CALL_METHODS.has(message)) {
+    const request = CALL_REQUESTS.get(message);
+    if (!request) {
       const info = UNSUPPORTED.has(message) ? 'Not supported by this gateway' : 'Unknown method';
       this.ctx.logger.warn(`session ${this.id}: ${message}: ${info}`);
       this.fail({ apiMethod: message, status: 'FAILED', info });
       return;
     }
-    const sb = this.ctx.switchboard;
-    switch (message) {
-      case 'call':
-        await sb.onCall(this, payload);
-        break;
-      case 'answer':
-        await sb.onAnswer(this, payload);
-        break;
-      case 'hangup':
-        sb.onHangup(this, payload);
-        break;
-      case 'hold':
-        await sb.onHold(this, payload, true);
-        break;
-      case 'unhold':
-        await sb.onHold(this, payload, false);
-        break;
-      case 'sendDtmf':
-        await sb.onDtmf(this, payload);
-        break;
-      case 'transfer':
-        await sb.onTransfer(this, payload);
-        break;
-    }
+    await request(this.ctx.switchboard, this, payload);
   }
 
   /** `connection`: authenticate, answer `getUserData`, then `registered` when asked to register. */

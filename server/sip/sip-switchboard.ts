@@ -8,7 +8,6 @@
 //    werift leg in the gateway (as with local calls); the gateway's plain RTP leg
 //    (plain-rtp.ts) carries the same Opus to rtpengine, which the gateway drives over its
 //    ng protocol to reach plain-RTP phones (and transcode for G.711-only ones).
-import { randomUUID } from 'node:crypto';
 import { WebSocket as NodeWebSocket } from 'ws';
 import {
   Invitation,
@@ -22,19 +21,9 @@ import {
   type SessionDescriptionHandlerOptions,
   type URI,
 } from 'sip.js';
-import type { CallSession } from '../call.js';
+import { CallLeg, CallSignalling, dropInfo, type CallSession, type DropReason } from '../call-signalling.js';
 import { MediaLeg, type MediaRegistry } from '../media.js';
-import {
-  DTMF_PATTERN,
-  DTMF_TYPES,
-  FINAL_STATUSES,
-  statusMessage,
-  str,
-  strOrNum,
-  type CallStatus,
-  type CallStatusFrame,
-  type TransferStatus,
-} from '../protocol.js';
+import { str, strOrNum } from '../protocol.js';
 import { errorMessage, type Logger, type Timers } from '../util.js';
 import type { RtpengineClient, NgDict } from './rtpengine.js';
 import { PlainRtpLeg } from './plain-rtp.js';
@@ -64,8 +53,6 @@ export interface SipSideOptions {
 }
 
 export type SignInResult = { ok: true } | { ok: false; info: string };
-
-type Outcome = { status: CallStatus; info: string };
 
 class Deferred<T> {
   resolve!: (value: T) => void;
@@ -102,14 +89,8 @@ interface SdpBridge {
 }
 
 /** One browser call leg and its SIP dialog. */
-class SipLeg {
-  status: CallStatus;
-  notified: boolean;
-  ended = false;
+class SipLeg extends CallLeg {
   established = false;
-  hold = false;
-  dtmf = '';
-  dtmfType: string | undefined;
   sip!: Inviter | Invitation;
   bridge!: SdpBridge;
   /** 'relay': the browser's offer (outgoing) or answer (incoming). */
@@ -123,19 +104,17 @@ class SipLeg {
   transfer: string | undefined;
   /** Direction of the far end's last SDP (its answer to our hold shows it saw sendonly). */
   remoteDirection: string | undefined;
-  readonly createdAt = Date.now();
 
   constructor(
-    readonly callId: string,
-    readonly session: CallSession,
+    callId: string,
+    session: CallSession,
     readonly account: SipAccount,
-    readonly incoming: boolean,
-    readonly caller: string,
-    readonly callee: string,
-    readonly visibleName: string,
+    incoming: boolean,
+    caller: string,
+    callee: string,
+    visibleName: string,
   ) {
-    this.status = incoming ? 'NEW' : 'PENDING';
-    this.notified = !incoming;
+    super(callId, session, incoming, caller, callee, visibleName);
   }
 
   get sipCallId(): string {
@@ -338,22 +317,16 @@ function code(response: { message: { statusCode?: number; reasonPhrase?: string 
   return { status: response.message.statusCode ?? 0, reason: response.message.reasonPhrase ?? '' };
 }
 
-export class SipSwitchboard {
-  readonly legs = new Map<string, SipLeg>();
-  readonly registrations = new Map<string, CallSession>();
-  readonly totals = { calls: 0, established: 0, transfers: 0 };
+export class SipSwitchboard extends CallSignalling<SipLeg> {
   private readonly accounts = new Map<CallSession, SipAccount>();
   private readonly legOfSession = new WeakMap<SipSession, SipLeg>();
   private readonly stopping = new Set<Promise<void>>();
 
   constructor(private readonly options: SipSideOptions) {
+    super(options.logger);
     if (options.media === 'gateway' && !options.rtpengine) {
       throw new Error("SIP media mode 'gateway' needs rtpengine's ng address");
     }
-  }
-
-  private get log(): Logger {
-    return this.options.logger;
   }
 
   /** Counted like the local switchboard's calls: one per live leg. */
@@ -472,58 +445,7 @@ export class SipSwitchboard {
     this.stopping.add(stop);
   }
 
-  // ---- frames toward the browsers -----------------------------------------------------
-
-  private frame(leg: SipLeg, status: CallStatus, info: string): CallStatusFrame {
-    return {
-      callId: leg.callId,
-      caller: leg.caller,
-      callee: leg.callee,
-      visibleName: leg.visibleName,
-      incoming: leg.incoming,
-      status,
-      info,
-      hasAudio: true,
-      hasVideo: false,
-    };
-  }
-
-  private sendStatus(leg: SipLeg, status: CallStatus, info = ''): void {
-    leg.status = status;
-    if (!leg.notified || !leg.session.open) return;
-    if (status === 'FAILED' || status === 'BUSY') {
-      leg.session.fail({ apiMethod: 'call', callId: leg.callId, status, info });
-    }
-    leg.session.send(statusMessage(status), this.frame(leg, status, info));
-    this.log.debug(`call ${leg.callId} (${leg.session.login ?? '-'}): ${status}${info ? ` "${info}"` : ''}`);
-  }
-
-  private sendTransfer(leg: SipLeg, status: TransferStatus, info = ''): void {
-    if (leg.ended || !leg.session.open) return;
-    if (status === 'FAILED') leg.session.fail({ apiMethod: 'transfer', callId: leg.callId, status, info });
-    leg.session.send('notifyTransferEvent', { callId: leg.callId, status, info });
-  }
-
-  private ownLeg(session: CallSession, apiMethod: string, callId: string | undefined): SipLeg | undefined {
-    const leg = callId ? this.legs.get(callId) : undefined;
-    if (!leg || leg.session !== session || leg.ended) {
-      this.log.warn(`${apiMethod}: unknown callId ${JSON.stringify(callId ?? null)} from session ${session.id}`);
-      session.fail({ apiMethod, callId: callId ?? null, status: 'FAILED', info: 'Call not found' });
-      return undefined;
-    }
-    return leg;
-  }
-
-  private isBusy(session: CallSession): boolean {
-    for (const leg of this.legs.values()) if (leg.session === session && !leg.ended) return true;
-    return false;
-  }
-
-  private newCallId(): string {
-    let id = randomUUID();
-    while (this.legs.has(id)) id = randomUUID();
-    return id;
-  }
+  // ---- call legs and their dialogs --------------------------------------------------------
 
   private attach(leg: SipLeg, sip: Inviter | Invitation): void {
     leg.sip = sip;
@@ -547,26 +469,18 @@ export class SipSwitchboard {
 
   // ---- client requests -------------------------------------------------------------------
 
-  async onCall(session: CallSession, p: Record<string, unknown>): Promise<void> {
-    const callId = str(p, 'callId');
+  protected callerLeg(session: CallSession, callId: string, visibleName: string, p: Record<string, unknown>): SipLeg {
+    const login = session.login ?? '';
+    const account = this.accounts.get(session) ?? new SipAccount(session, login, '', undefined as unknown as UserAgent, undefined);
+    return new SipLeg(callId, session, account, false, login, strOrNum(p, 'callee') ?? '', visibleName);
+  }
+
+  protected async placeCall(leg: SipLeg, p: Record<string, unknown>): Promise<void> {
+    const { callId, caller: login } = leg;
     const calleeRaw = strOrNum(p, 'callee');
     const sdp = str(p, 'sdp');
-    if (!callId || callId.length > 128) {
-      session.fail({ apiMethod: 'call', callId: callId ?? null, status: 'FAILED', info: 'Bad Request' });
-      return;
-    }
-    if (this.legs.has(callId)) {
-      session.fail({ apiMethod: 'call', callId, status: 'FAILED', info: 'Call already exists' });
-      return;
-    }
-    const account = this.accounts.get(session);
-    const login = session.login ?? '';
-    const placeholder = account ?? new SipAccount(session, login, '', undefined as unknown as UserAgent, undefined);
-    const leg = new SipLeg(callId, session, placeholder, false, login, calleeRaw ?? '', str(p, 'visibleName') || login);
-    this.legs.set(callId, leg);
-    this.totals.calls++;
-    this.sendStatus(leg, 'TRYING');
     if (!calleeRaw || !sdp) return this.finish(leg, { status: 'FAILED', info: 'Bad Request' });
+    const account = this.accounts.get(leg.session);
     if (!account) return this.finish(leg, { status: 'FAILED', info: 'Forbidden' });
     const target = targetUri(calleeRaw, account.domain);
     if (!target) return this.finish(leg, { status: 'FAILED', info: 'Bad Request' });
@@ -631,17 +545,8 @@ export class SipSwitchboard {
     this.sendStatus(leg, 'ESTABLISHED');
   }
 
-  private watchMedia(leg: SipLeg, media: MediaLeg): void {
-    media.onFailed = () => {
-      if (leg.ended) return;
-      this.log.warn(`call ${leg.callId}: media failed, ending the call`);
-      this.hangupSip(leg);
-      this.finish(leg, { status: 'FINISH', info: 'Media Failure' });
-    };
-  }
-
   /** Mode 'gateway': relays RTP between the browser's leg and the plain leg facing rtpengine. */
-  private updateMedia(leg: SipLeg): void {
+  protected updateMedia(leg: SipLeg): void {
     const { browserMedia, plain } = leg;
     if (!browserMedia || !plain) return;
     const flowing = leg.established && !leg.hold && !leg.ended;
@@ -698,10 +603,7 @@ export class SipSwitchboard {
     }
     await invitation.progress().catch(() => undefined);
     if (leg.ended) return;
-    // setRemoteSDP must come before notifyIncomingCall, or answer() has no remote SDP.
-    session.send('setRemoteSDP', leg.callId, browserOffer);
-    leg.notified = true;
-    session.send('notifyIncomingCall', { ...this.frame(leg, 'NEW', ''), mediaProvider: 'WebRTC' });
+    this.notifyIncoming(leg, browserOffer);
     this.sendStatus(leg, 'RING');
     leg.noAnswerTimer = this.options.timers.timeout(this.options.noAnswerTimeoutMs, () => {
       leg.noAnswerTimer = undefined;
@@ -711,20 +613,12 @@ export class SipSwitchboard {
     });
   }
 
-  async onAnswer(session: CallSession, p: Record<string, unknown>): Promise<void> {
-    const leg = this.ownLeg(session, 'answer', str(p, 'callId'));
-    if (!leg) return;
-    const sdp = str(p, 'sdp');
-    if (!leg.incoming || leg.established || !(leg.sip instanceof Invitation)) {
-      session.fail({ apiMethod: 'answer', callId: leg.callId, status: 'FAILED', info: 'Invalid call state' });
-      return;
-    }
-    const invitation = leg.sip;
-    if (!sdp) {
-      await invitation.reject({ statusCode: 488 }).catch(() => undefined);
-      this.finish(leg, { status: 'FAILED', info: 'Bad Request' });
-      return;
-    }
+  protected mayAnswer(leg: SipLeg): boolean {
+    return !leg.established && leg.sip instanceof Invitation;
+  }
+
+  protected async answer(leg: SipLeg, sdp: string): Promise<void> {
+    const invitation = leg.sip as Invitation;
     this.options.timers.clear(leg.noAnswerTimer);
     leg.noAnswerTimer = undefined;
     try {
@@ -734,24 +628,23 @@ export class SipSwitchboard {
       await invitation.accept();
     } catch (error) {
       this.log.warn(`answer ${leg.callId}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      if (!leg.ended) {
-        await invitation.reject({ statusCode: 488 }).catch(() => undefined);
-        this.finish(leg, { status: 'FAILED', info: 'Not Acceptable Here' });
-      }
+      await this.failAnswer(leg, 'Not Acceptable Here');
       return;
     }
     await this.established(leg);
   }
 
-  onHangup(session: CallSession, p: Record<string, unknown>): void {
-    const callId = str(p, 'callId');
-    const leg = callId ? this.legs.get(callId) : undefined;
-    if (!leg || leg.session !== session || leg.ended) {
-      this.log.info(`hangup: no live call ${JSON.stringify(callId ?? null)} in session ${session.id}, ignored`);
-      return;
-    }
-    this.hangupSip(leg, 486);
-    this.finish(leg, { status: 'FINISH', info: '' });
+  /** 488 to the INVITE, FAILED to the browser. */
+  protected async failAnswer(leg: SipLeg, info: string): Promise<void> {
+    if (leg.ended) return;
+    await (leg.sip as Invitation).reject({ statusCode: 488 }).catch(() => undefined);
+    this.finish(leg, { status: 'FAILED', info });
+  }
+
+  /** The dialog ends with BYE, CANCEL or a decline (486 when the browser hung up on a ringing call). */
+  protected dropLeg(leg: SipLeg, why: DropReason): void {
+    this.hangupSip(leg, why === 'hangup' ? 486 : 480);
+    this.finish(leg, { status: 'FINISH', info: dropInfo(why) });
   }
 
   /** BYE, CANCEL, or a final response that declines (`declineCode`) an unanswered incoming call. */
@@ -773,84 +666,53 @@ export class SipSwitchboard {
     }
   }
 
-  async onHold(session: CallSession, p: Record<string, unknown>, hold: boolean): Promise<void> {
-    const method = hold ? 'hold' : 'unhold';
-    const leg = this.ownLeg(session, method, str(p, 'callId'));
-    if (!leg) return;
-    if (!leg.established || leg.sip.state !== SessionState.Established) {
-      session.fail({ apiMethod: method, callId: leg.callId, status: 'FAILED', info: 'Invalid call state' });
-      return;
-    }
-    const outcome = await new Promise<{ ok: boolean; info: string }>((resolve) => {
+  protected mayHold(leg: SipLeg): boolean {
+    return leg.established && leg.sip.state === SessionState.Established;
+  }
+
+  /** A re-INVITE with our side sending only (hold) or sending and receiving (unhold). */
+  protected offerHold(leg: SipLeg, hold: boolean): Promise<string | undefined> {
+    return new Promise((resolve) => {
       leg.sip
         .invite({
           sessionDescriptionHandlerOptions: { hold } as SessionDescriptionHandlerOptions,
           requestDelegate: {
-            onAccept: () => resolve({ ok: true, info: '' }),
-            onReject: (response) => resolve({ ok: false, info: code(response).reason }),
+            onAccept: () => resolve(undefined),
+            onReject: (response) => resolve(code(response).reason),
           },
         })
-        .catch((error: unknown) => resolve({ ok: false, info: errorMessage(error) }));
+        .catch((error: unknown) => resolve(errorMessage(error)));
     });
-    if (leg.ended) return;
-    if (!outcome.ok) {
-      this.log.warn(`${method} ${leg.callId}: re-INVITE refused: ${outcome.info}`);
-      session.fail({ apiMethod: method, callId: leg.callId, status: 'FAILED', info: outcome.info });
-      return;
-    }
-    leg.hold = hold;
-    this.updateMedia(leg);
-    this.sendStatus(leg, hold ? 'HOLD' : 'ESTABLISHED');
   }
 
-  async onDtmf(session: CallSession, p: Record<string, unknown>): Promise<void> {
-    const leg = this.ownLeg(session, 'sendDtmf', str(p, 'callId'));
-    if (!leg) return;
-    const digits = strOrNum(p, 'dtmf');
-    const type = str(p, 'type') ?? 'RFC2833';
-    if (!digits || !DTMF_PATTERN.test(digits) || !(DTMF_TYPES as readonly string[]).includes(type)) {
-      session.fail({ apiMethod: 'sendDtmf', callId: leg.callId, status: 'FAILED', info: 'Bad DTMF' });
-      return;
-    }
-    if (!leg.established) {
-      session.fail({ apiMethod: 'sendDtmf', callId: leg.callId, status: 'FAILED', info: 'Invalid call state' });
-      return;
-    }
-    leg.dtmf = (leg.dtmf + digits.toUpperCase()).slice(-256);
-    leg.dtmfType = type;
-    try {
-      for (const digit of digits.toUpperCase()) {
-        if (type === 'RFC2833' && leg.plain) {
-          // Mode 'gateway': the gateway's own RTP stream carries the events (RFC 4733).
-          await leg.plain.sendDtmf(digit);
-        } else if (type === 'RFC2833') {
-          const ng = this.options.rtpengine;
-          if (!ng) throw new Error('RFC 2833 DTMF needs --rtpengine');
-          // rtpengine sends the event (telephone-event) from our side of the call.
-          // Mode 'relay': the SIP server named the call in rtpengine by its Call-ID; mode
-          // 'gateway': the gateway named it by its leg id (GatewayBridge).
-          const callId = this.options.media === 'relay' ? leg.sipCallId : leg.callId;
-          await ng.request('play DTMF', { 'call-id': callId, 'from-tag': leg.ourTag, code: digit, duration: 160 });
-        } else {
-          await new Promise<void>((resolve, reject) => {
-            leg.sip
-              .info({
-                requestOptions: {
-                  body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${digit}\r\nDuration=160\r\n` },
-                },
-                requestDelegate: {
-                  onAccept: () => resolve(),
-                  onReject: (response) => reject(new Error(code(response).reason)),
-                },
-              })
-              .catch(reject);
-          });
-        }
+  protected async playDtmf(leg: SipLeg, digits: string, type: string): Promise<void> {
+    for (const digit of digits) {
+      if (type === 'RFC2833' && leg.plain) {
+        // Mode 'gateway': the gateway's own RTP stream carries the events (RFC 4733).
+        await leg.plain.sendDtmf(digit);
+      } else if (type === 'RFC2833') {
+        const ng = this.options.rtpengine;
+        if (!ng) throw new Error('RFC 2833 DTMF needs --rtpengine');
+        // rtpengine sends the event (telephone-event) from our side of the call.
+        // Mode 'relay': the SIP server named the call in rtpengine by its Call-ID; mode
+        // 'gateway': the gateway named it by its leg id (GatewayBridge).
+        const callId = this.options.media === 'relay' ? leg.sipCallId : leg.callId;
+        await ng.request('play DTMF', { 'call-id': callId, 'from-tag': leg.ourTag, code: digit, duration: 160 });
+      } else {
+        await new Promise<void>((resolve, reject) => {
+          leg.sip
+            .info({
+              requestOptions: {
+                body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${digit}\r\nDuration=160\r\n` },
+              },
+              requestDelegate: {
+                onAccept: () => resolve(),
+                onReject: (response) => reject(new Error(code(response).reason)),
+              },
+            })
+            .catch(reject);
+        });
       }
-      this.log.info(`call ${leg.callId}: DTMF ${digits} (${type})`);
-    } catch (error) {
-      this.log.warn(`sendDtmf ${leg.callId}: ${errorMessage(error)}`);
-      session.fail({ apiMethod: 'sendDtmf', callId: leg.callId, status: 'FAILED', info: errorMessage(error) });
     }
   }
 
@@ -861,7 +723,7 @@ export class SipSwitchboard {
     const targetRaw = strOrNum(p, 'target');
     const target = targetRaw ? targetUri(targetRaw, leg.account.domain) : undefined;
     if (!leg.established || leg.transfer !== undefined || leg.sip.state !== SessionState.Established || !target) {
-      session.fail({ apiMethod: 'transfer', callId: leg.callId, status: 'FAILED', info: target ? 'Invalid call state' : 'Bad Request' });
+      this.refuse(leg, 'transfer', target ? 'Invalid call state' : 'Bad Request');
       return;
     }
     leg.transfer = target.toString();
@@ -899,14 +761,9 @@ export class SipSwitchboard {
 
   // ---- ending ------------------------------------------------------------------------------
 
-  private finish(leg: SipLeg, outcome: Outcome): void {
-    if (leg.ended) return;
-    if (!FINAL_STATUSES.has(outcome.status)) throw new Error(`not a final status: ${outcome.status}`);
-    this.sendStatus(leg, outcome.status, outcome.info);
-    leg.ended = true;
+  protected release(leg: SipLeg): void {
     leg.browserAnswer.reject(new Error('call ended'));
     this.options.timers.clear(leg.noAnswerTimer);
-    this.legs.delete(leg.callId);
     if (leg.browserMedia) void leg.browserMedia.close();
     leg.plain?.close();
     leg.browserMedia = undefined;
@@ -918,22 +775,9 @@ export class SipSwitchboard {
     }
   }
 
-  /** REST `call/terminate`. */
-  terminate(callId: string): boolean {
-    const leg = this.legs.get(callId);
-    if (!leg || leg.ended) return false;
-    this.hangupSip(leg);
-    this.finish(leg, { status: 'FINISH', info: 'Terminated' });
-    return true;
-  }
-
   /** A websdk session closed: its calls end and its user agent unregisters. */
   sessionClosed(session: CallSession): void {
-    for (const leg of [...this.legs.values()]) {
-      if (leg.session !== session) continue;
-      this.hangupSip(leg);
-      this.finish(leg, { status: 'FINISH', info: '' });
-    }
+    for (const leg of this.legsOf(session)) this.dropLeg(leg, 'disconnect');
     const account = this.accounts.get(session);
     if (!account) return;
     this.accounts.delete(session);
@@ -941,15 +785,8 @@ export class SipSwitchboard {
     this.stopUa(account.ua);
   }
 
-  findAll(): Record<string, unknown>[] {
-    return [...this.legs.values()].map((leg) => ({
-      callId: leg.callId,
-      caller: leg.caller,
-      callee: leg.callee,
-      visibleName: leg.visibleName,
-      status: leg.status,
-      incoming: leg.incoming,
-      login: leg.session.login ?? '',
+  protected describe(leg: SipLeg): Record<string, unknown> {
+    return {
       otherCallId: null,
       hold: leg.hold,
       remoteDirection: leg.remoteDirection ?? null,
@@ -961,8 +798,7 @@ export class SipSwitchboard {
       rtp: leg.browserMedia ? structuredClone(leg.browserMedia.counters) : null,
       plainRtp: leg.plain ? { ...leg.plain.counters } : null,
       sipCallId: (leg.sip as SipSession | undefined) ? leg.sipCallId : null,
-      createdAt: new Date(leg.createdAt).toISOString(),
-    }));
+    };
   }
 
   /** Waits for user agents that are still unregistering. */
