@@ -306,7 +306,7 @@ export abstract class CallSignalling<L extends CallLeg> implements CallHandler {
     leg.dtmfType = type;
     try {
       await this.playDtmf(leg, digits.toUpperCase(), type);
-      this.log.info(`call ${leg.callId}: DTMF ${digits} (${type})`);
+      this.log.info(`call ${leg.callId}: DTMF ${digits} (${leg.dtmfType})`);
     } catch (error) {
       this.log.warn(`sendDtmf ${leg.callId}: ${errorMessage(error)}`);
       this.refuse(leg, 'sendDtmf', errorMessage(error));

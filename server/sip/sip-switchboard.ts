@@ -41,7 +41,7 @@ export interface SipSideOptions {
   /** Domain for accounts whose `connection` names none (default: the server's host). */
   domain: string | undefined;
   media: SipMediaMode;
-  /** rtpengine's ng control socket: required for 'gateway', used for RFC 2833 DTMF in both. */
+  /** rtpengine's ng control socket: required for 'gateway', unused by 'relay'. */
   rtpengine: RtpengineClient | undefined;
   registerExpires: number;
   noAnswerTimeoutMs: number;
@@ -685,35 +685,47 @@ export class SipSwitchboard extends CallSignalling<SipLeg> {
     });
   }
 
+  /**
+   * Sends DTMF the way `type` asks. RFC 2833 events need an RTP stream of the gateway's: mode
+   * 'gateway' has one (the plain leg toward rtpengine), as long as the far end negotiated
+   * telephone-event. Mode 'relay' has none (the browser's media goes straight to the SIP
+   * server's relay), and rtpengine's `play DTMF` is no way out: without the call marked
+   * inject-DTMF it answers "ok" and sends nothing, and with it rtpengine 10.5 silenced the
+   * transcoded audio (docs/sip-server.md, limits). Where the events cannot go, the digits go
+   * as SIP INFO, which SIP phones and PBXs take: the widget's default type still reaches the
+   * far end. The fallback is logged and shows in REST `dtmfType`.
+   */
   protected async playDtmf(leg: SipLeg, digits: string, type: string): Promise<void> {
     for (const digit of digits) {
-      if (type === 'RFC2833' && leg.plain) {
-        // Mode 'gateway': the gateway's own RTP stream carries the events (RFC 4733).
-        await leg.plain.sendDtmf(digit);
-      } else if (type === 'RFC2833') {
-        const ng = this.options.rtpengine;
-        if (!ng) throw new Error('RFC 2833 DTMF needs --rtpengine');
-        // rtpengine sends the event (telephone-event) from our side of the call.
-        // Mode 'relay': the SIP server named the call in rtpengine by its Call-ID; mode
-        // 'gateway': the gateway named it by its leg id (GatewayBridge).
-        const callId = this.options.media === 'relay' ? leg.sipCallId : leg.callId;
-        await ng.request('play DTMF', { 'call-id': callId, 'from-tag': leg.ourTag, code: digit, duration: 160 });
-      } else {
-        await new Promise<void>((resolve, reject) => {
-          leg.sip
-            .info({
-              requestOptions: {
-                body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${digit}\r\nDuration=160\r\n` },
-              },
-              requestDelegate: {
-                onAccept: () => resolve(),
-                onReject: (response) => reject(new Error(code(response).reason)),
-              },
-            })
-            .catch(reject);
-        });
+      if (type === 'RFC2833') {
+        try {
+          if (!leg.plain) throw new Error("media mode 'relay' has no RTP stream of the gateway's");
+          await leg.plain.sendDtmf(digit);
+          continue;
+        } catch (error) {
+          this.log.warn(`call ${leg.callId}: no RFC 2833 DTMF (${errorMessage(error)}); sending SIP INFO instead`);
+          type = leg.dtmfType = 'INFO';
+        }
       }
+      await this.sendInfo(leg, digit);
     }
+  }
+
+  /** One digit as a SIP INFO `application/dtmf-relay`. */
+  private sendInfo(leg: SipLeg, digit: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      leg.sip
+        .info({
+          requestOptions: {
+            body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${digit}\r\nDuration=160\r\n` },
+          },
+          requestDelegate: {
+            onAccept: () => resolve(),
+            onReject: (response) => reject(new Error(code(response).reason)),
+          },
+        })
+        .catch(reject);
+    });
   }
 
   /** `transfer`: a REFER to the far end, which calls the target itself. */

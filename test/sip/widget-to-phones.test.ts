@@ -87,7 +87,7 @@ describe("widget and real SIP phones through Kamailio + rtpengine (media mode 'r
     return el;
   }
 
-  it('the widget calls baresip: audio both ways, DTMF (SIP INFO) reaches baresip, hold is sendonly there', async () => {
+  it('the widget calls baresip: audio both ways, DTMF (SIP INFO, and RFC 2833 falling back to INFO) reaches baresip, hold is sendonly there', async () => {
     const a = await registered('10005', { dtmfType: 'INFO' });
     const events = recordEvents(a);
     const before = trackedPeerConnections().length;
@@ -106,6 +106,14 @@ describe("widget and real SIP phones through Kamailio + rtpengine (media mode 'r
     for (const digit of ['1', '5', '#']) {
       await phoneEvent('10010', (e) => e.type === 'CALL_DTMF_START' && e.param === digit, 5000, `DTMF ${digit}`);
     }
+    // The widget's default type, RFC 2833, cannot be injected in this mode (rtpengine without
+    // inject-DTMF): the gateway falls back to SIP INFO and the digit still arrives.
+    a.dtmfType = 'RFC2833';
+    a.sendDtmf('7');
+    await phoneEvent('10010', (e) => e.type === 'CALL_DTMF_START' && e.param === '7', 5000, 'DTMF 7 (RFC 2833, sent as INFO)');
+    const afterFallback = (await gateway.findAll())[0] as unknown as { dtmf: string; dtmfType: string };
+    expect(afterFallback.dtmf).to.equal('15#7');
+    expect(afterFallback.dtmfType).to.equal('INFO');
 
     // Hold: a re-INVITE with sendonly; baresip answers recvonly and stops sending.
     await baresipEvents('10010', true);
