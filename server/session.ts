@@ -54,6 +54,12 @@ interface SavedToken {
   echo: Record<string, unknown>;
   live: Set<Session>;
   keepAlive: boolean;
+  /**
+   * SIP mode: the `connection` fields the SIP server's sign-in needs (password included),
+   * so that a session reconnecting with this token gets a user agent again. Kept in memory
+   * only, for as long as the token lives; never logged or sent to a client.
+   */
+  sip?: Readonly<Record<string, unknown>>;
   /** When the token stops working after its last session closed (ms since epoch). */
   expiresAt: number;
 }
@@ -252,6 +258,8 @@ export class Session implements CallSession {
     let register = false;
     let echo: Record<string, unknown>;
     let reuseToken: string | undefined;
+    let sip: Readonly<Record<string, unknown>> | undefined;
+    const signIn = this.ctx.switchboard.signIn?.bind(this.ctx.switchboard);
 
     const saved = token ? tokens.lookup(token) : undefined;
     if (saved && !sipLogin) {
@@ -261,6 +269,18 @@ export class Session implements CallSession {
       register = saved.registered;
       echo = { ...saved.echo, ...withoutSecrets(p), sipLogin: saved.echo['sipLogin'] };
       reuseToken = token;
+      if (saved.sip && signIn) {
+        // SIP mode: the token's credentials sign this session in again (REGISTER unless
+        // the first session said sipRegisterRequired=false).
+        sip = saved.sip;
+        const result = await signIn(this, sip);
+        if (this.state === 'closed') return;
+        if (!result.ok) {
+          logger.info(`session ${this.id}: sign-in of ${login ?? '-'} with authToken refused by the SIP server (${result.info})`);
+          this.refuse(result.info);
+          return;
+        }
+      }
       logger.info(`session ${this.id}: reconnected with authToken as ${login ?? '(no login)'}`);
     } else if (token && !sipLogin) {
       logger.info(`session ${this.id}: unknown authToken refused`);
@@ -268,12 +288,12 @@ export class Session implements CallSession {
       return;
     } else {
       echo = withoutSecrets(p);
-      const signIn = this.ctx.switchboard.signIn?.bind(this.ctx.switchboard);
       if (sipLogin && signIn) {
         // A SIP server checks the credentials (REGISTER with digest auth).
         login = sipLogin;
         register = p['sipRegisterRequired'] !== false;
-        const result = await signIn(this, { ...p, sipLogin });
+        sip = sipFields({ ...p, sipLogin });
+        const result = await signIn(this, sip);
         if (this.state === 'closed') return;
         if (!result.ok) {
           logger.info(`session ${this.id}: sign-in of ${sipLogin} at the SIP server refused (${result.info})`);
@@ -303,7 +323,7 @@ export class Session implements CallSession {
     this.state = 'established';
     this.authToken = tokens.issue(
       this,
-      { login, mayCall, registered: register, echo, keepAlive },
+      { login, mayCall, registered: register, echo, keepAlive, ...(sip ? { sip } : {}) },
       reuseToken,
     );
     this.send('getUserData', { ...echo, authToken: this.authToken });
@@ -355,6 +375,23 @@ export class Session implements CallSession {
       this.ctx.logger.debug(`session ${this.id} (${this.login ?? '-'}): closed (${code})`);
     }
   }
+}
+
+/** The `connection` fields a SIP sign-in uses (the SIP switchboard's signIn reads these). */
+const SIP_FIELDS = [
+  'sipLogin',
+  'sipPassword',
+  'sipAuthenticationName',
+  'sipDomain',
+  'sipOutboundProxy',
+  'sipPort',
+  'sipRegisterRequired',
+] as const;
+
+function sipFields(p: Record<string, unknown>): Readonly<Record<string, unknown>> {
+  const fields: Record<string, unknown> = {};
+  for (const name of SIP_FIELDS) if (name in p) fields[name] = p[name];
+  return Object.freeze(fields);
 }
 
 function withoutSecrets(p: Record<string, unknown>): Record<string, unknown> {
