@@ -347,8 +347,11 @@ export class SipSwitchboard extends CallSignalling<SipLeg> {
     const register = p['sipRegisterRequired'] !== false;
     const uri = UserAgent.makeURI(`sip:${login}@${domain}`);
     if (!login || !uri) return { ok: false, info: 'Bad Request' };
-    // An outbound proxy other than the domain is the first hop of every request.
-    const preloadedRouteSet = proxy && proxy !== domain ? [`<sip:${proxy}${port ? `:${port}` : ''};lr>`] : [];
+    // An outbound proxy other than the domain (host or port: the widget always sends a
+    // port, 5060 by default) is the first hop of every request outside a dialog.
+    const withPort = (hostPort: string) => (/:\d+$/.test(hostPort) ? hostPort : `${hostPort}:5060`);
+    const hop = proxy ? withPort(`${proxy}${port ? `:${port}` : ''}`) : undefined;
+    const preloadedRouteSet = hop && hop !== withPort(domain) ? [`<sip:${hop};lr>`] : [];
     // The user agent's INVITE handler needs the account, which exists once the UA started.
     const owner: { account?: SipAccount } = {};
     const ua = new UserAgent({
