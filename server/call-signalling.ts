@@ -309,7 +309,8 @@ export abstract class CallSignalling<L extends CallLeg> implements CallHandler {
       this.log.info(`call ${leg.callId}: DTMF ${digits} (${leg.dtmfType})`);
     } catch (error) {
       this.log.warn(`sendDtmf ${leg.callId}: ${errorMessage(error)}`);
-      this.refuse(leg, 'sendDtmf', errorMessage(error));
+      // A call that ended meanwhile (hangup does not wait for DTMF) needs no refusal.
+      if (!leg.ended) this.refuse(leg, 'sendDtmf', errorMessage(error));
     }
   }
 

@@ -121,6 +121,13 @@ const CALL_REQUESTS = new Map<string, CallRequest>([
   ['transfer', (h, s, p) => h.onTransfer(s, p)],
 ]);
 
+/**
+ * Requests that may wait on the far end (a re-INVITE for hold, an INFO per DTMF digit in SIP
+ * mode) for as long as a SIP transaction lasts (32 s). They run in order among themselves but
+ * outside the session's frame queue, so that a `hangup` or `call` never waits behind them.
+ */
+const FAR_END_REQUESTS = new Set(['hold', 'unhold', 'sendDtmf']);
+
 /** Methods of the websdk this gateway does not implement (streams, data, bug reports). */
 const UNSUPPORTED = new Set([
   'publishStream',
@@ -145,6 +152,8 @@ export class Session implements CallSession {
   private lastHeard = Date.now();
   private pingTimer: NodeJS.Timeout | undefined;
   private queue: Promise<void> = Promise.resolve();
+  /** hold, unhold and sendDtmf, in order (FAR_END_REQUESTS). */
+  private farEndQueue: Promise<void> = Promise.resolve();
   private refused = false;
 
   constructor(
@@ -192,12 +201,12 @@ export class Session implements CallSession {
     if (this.state === 'closed') return;
     this.lastHeard = Date.now();
     // One frame at a time per session, in order, even when handling one awaits media setup.
-    this.queue = this.queue
-      .then(() => this.handle(data, isBinary))
-      .catch((error: unknown) => {
-        this.ctx.logger.error(`session ${this.id}: frame handling failed: ${errorMessage(error)}`);
-        this.fail({ apiMethod: 'unknown', status: 'FAILED', info: 'Internal Server Error' });
-      });
+    this.queue = this.queue.then(() => this.handle(data, isBinary)).catch((error: unknown) => this.failed(error));
+  }
+
+  private failed(error: unknown): void {
+    this.ctx.logger.error(`session ${this.id}: frame handling failed: ${errorMessage(error)}`);
+    this.fail({ apiMethod: 'unknown', status: 'FAILED', info: 'Internal Server Error' });
   }
 
   private async handle(data: RawData, isBinary: boolean): Promise<void> {
@@ -242,6 +251,12 @@ export class Session implements CallSession {
       const info = UNSUPPORTED.has(message) ? 'Not supported by this gateway' : 'Unknown method';
       this.ctx.logger.warn(`session ${this.id}: ${message}: ${info}`);
       this.fail({ apiMethod: message, status: 'FAILED', info });
+      return;
+    }
+    if (FAR_END_REQUESTS.has(message)) {
+      this.farEndQueue = this.farEndQueue
+        .then(() => request(this.ctx.switchboard, this, payload))
+        .catch((error: unknown) => this.failed(error));
       return;
     }
     await request(this.ctx.switchboard, this, payload);
