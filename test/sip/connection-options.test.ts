@@ -8,11 +8,10 @@ import '../../src/sip-phone.js';
 import type { SipPhone } from '../../src/sip-phone.js';
 import type { Engine } from '../../src/engine/engine.js';
 import type { SipCallStatusEvent, SipErrorEvent } from '../../src/events.js';
-import type { TestGateway } from '../helpers/gateway.js';
 import { TestPhone } from '../helpers/websdk-phone.js';
 import { audioEnergy, growth, inboundAudioBytes, trackPeerConnections, trackedPeerConnections, waitFor } from '../helpers/media-stats.js';
 import { button, phoneText, recordEvents, waitForAttr } from '../phone-helpers.js';
-import { baresip, baresipEvents, baresipRtpStats, startSipGateway, stackInfo, type BaresipEvent } from './sip-helpers.js';
+import { baresip, baresipEvents, baresipRtpStats, useSipGateway, stackInfo, type BaresipEvent } from './sip-helpers.js';
 
 trackPeerConnections();
 
@@ -62,18 +61,12 @@ async function hangupCounted(phone: SipPhone, login: string): Promise<number> {
 }
 
 describe("connection options through Kamailio + rtpengine (media mode 'relay')", () => {
-  let gateway: TestGateway;
-  before(async () => {
-    gateway = await startSipGateway('relay');
-  });
-  after(async () => {
-    await gateway?.stop();
-  });
+  const gateway = useSipGateway('relay');
   beforeEach(() => idlePhones('10010'));
 
-  it('a new widget with only the auth-token of an earlier session is registered again: it calls and is called, with audio', async () => {
-    const first = await fixture<SipPhone>(html`<sip-phone wcs-url=${gateway.url} sip-login="10006" sip-password="pass10006"></sip-phone>`);
-    // The token the websdk session got in getUserData, as the widget's engine keeps it.
+  /** Widget 10006, registered, and the authToken its websdk session got in getUserData (as its engine keeps it). */
+  async function registeredWithToken(): Promise<{ first: SipPhone; token: string }> {
+    const first = await fixture<SipPhone>(html`<sip-phone wcs-url=${gateway().url} sip-login="10006" sip-password="pass10006"></sip-phone>`);
     let engine: Engine | undefined;
     const factory = first.engineFactory;
     first.engineFactory = async () => (engine = await factory());
@@ -81,14 +74,19 @@ describe("connection options through Kamailio + rtpengine (media mode 'relay')",
     await waitForAttr(first, 'session-status', 'REGISTERED');
     const token = engine?.authToken;
     expect(token, 'authToken from getUserData').to.be.a('string').and.not.equal('');
+    return { first, token: token! };
+  }
+
+  it('a new widget with only the auth-token of an earlier session is registered again: it calls and is called, with audio', async () => {
+    const { first, token } = await registeredWithToken();
 
     // The token lives while a session holds it (the widget does not ask for keepAlive).
-    const again = await fixture<SipPhone>(html`<sip-phone wcs-url=${gateway.url} auth-token=${token!}></sip-phone>`);
+    const again = await fixture<SipPhone>(html`<sip-phone wcs-url=${gateway().url} auth-token=${token}></sip-phone>`);
     const events = recordEvents(again);
     button(again, 'Connect')!.click();
     await waitForAttr(again, 'session-status', 'REGISTERED');
     first.disconnect();
-    await waitFor(async () => (await gateway.stats()).sessions === 1, 5000, 'the first session did not close');
+    await waitFor(async () => (await gateway().stats()).sessions === 1, 5000, 'the first session did not close');
 
     let before = trackedPeerConnections().length;
     again.call('10010');
@@ -114,14 +112,14 @@ describe("connection options through Kamailio + rtpengine (media mode 'relay')",
   });
 
   it('after a keepAlive session closed, a widget with its auth-token is registered again and is called, with audio', async () => {
-    const first = await TestPhone.connect('first', { url: gateway.url, login: '10006', password: 'pass10006', keepAlive: true });
+    const first = await TestPhone.connect('first', { url: gateway().url, login: '10006', password: 'pass10006', keepAlive: true });
     const token = first.userData?.['authToken'];
     expect(token, 'authToken from getUserData').to.be.a('string').and.not.equal('');
     await first.close();
-    await waitFor(async () => (await gateway.stats()).sessions === 0, 5000, 'the first session did not close');
-    expect((await gateway.stats()).tokens, 'the keepAlive token outlives its session').to.equal(1);
+    await waitFor(async () => (await gateway().stats()).sessions === 0, 5000, 'the first session did not close');
+    expect((await gateway().stats()).tokens, 'the keepAlive token outlives its session').to.equal(1);
 
-    const again = await fixture<SipPhone>(html`<sip-phone wcs-url=${gateway.url} auth-token=${String(token)}></sip-phone>`);
+    const again = await fixture<SipPhone>(html`<sip-phone wcs-url=${gateway().url} auth-token=${String(token)}></sip-phone>`);
     const events = recordEvents(again);
     button(again, 'Connect')!.click();
     await waitForAttr(again, 'session-status', 'REGISTERED');
@@ -136,26 +134,20 @@ describe("connection options through Kamailio + rtpengine (media mode 'relay')",
     expect(errors(events)).to.deep.equal([]);
     // The widget's session asked for no keepAlive: the token and its credentials go with it.
     again.disconnect();
-    await waitFor(async () => (await gateway.stats()).tokens === 0, 5000, 'the token (and its credentials) stayed');
+    await waitFor(async () => (await gateway().stats()).tokens === 0, 5000, 'the token (and its credentials) stayed');
   });
 
   it('the token dies with its last session: a later reconnect with it is refused', async () => {
-    const first = await fixture<SipPhone>(html`<sip-phone wcs-url=${gateway.url} sip-login="10006" sip-password="pass10006"></sip-phone>`);
-    let engine: Engine | undefined;
-    const factory = first.engineFactory;
-    first.engineFactory = async () => (engine = await factory());
-    button(first, 'Connect')!.click();
-    await waitForAttr(first, 'session-status', 'REGISTERED');
-    const token = engine!.authToken!;
+    const { first, token } = await registeredWithToken();
     first.disconnect();
-    await waitFor(async () => (await gateway.stats()).tokens === 0, 5000, 'the token (and its credentials) stayed');
-    const late = await fixture<SipPhone>(html`<sip-phone wcs-url=${gateway.url} auth-token=${token}></sip-phone>`);
+    await waitFor(async () => (await gateway().stats()).tokens === 0, 5000, 'the token (and its credentials) stayed');
+    const late = await fixture<SipPhone>(html`<sip-phone wcs-url=${gateway().url} auth-token=${token}></sip-phone>`);
     button(late, 'Connect')!.click();
     await waitForAttr(late, 'session-status', 'FAILED');
   });
 
   it('no-register: the widget calls baresip with audio both ways, and calling it gives "Not Found"', async () => {
-    const a = await fixture<SipPhone>(html`<sip-phone wcs-url=${gateway.url} sip-login="10007" sip-password="pass10007" no-register></sip-phone>`);
+    const a = await fixture<SipPhone>(html`<sip-phone wcs-url=${gateway().url} sip-login="10007" sip-password="pass10007" no-register></sip-phone>`);
     const events = recordEvents(a);
     button(a, 'Connect')!.click();
     await waitForAttr(a, 'session-status', 'ESTABLISHED');
@@ -169,7 +161,7 @@ describe("connection options through Kamailio + rtpengine (media mode 'relay')",
     expect(a.getAttribute('session-status'), 'never registered').to.equal('ESTABLISHED');
     expect(errors(events)).to.deep.equal([]);
 
-    const caller = await fixture<SipPhone>(html`<sip-phone wcs-url=${gateway.url} sip-login="10005" sip-password="pass10005"></sip-phone>`);
+    const caller = await fixture<SipPhone>(html`<sip-phone wcs-url=${gateway().url} sip-login="10005" sip-password="pass10005"></sip-phone>`);
     const callerEvents = recordEvents(caller);
     button(caller, 'Connect')!.click();
     await waitForAttr(caller, 'session-status', 'REGISTERED');
@@ -179,7 +171,7 @@ describe("connection options through Kamailio + rtpengine (media mode 'relay')",
   });
 
   it('no-register with a wrong password: the session opens (nothing checks it yet), but Kamailio refuses the INVITE', async () => {
-    const a = await fixture<SipPhone>(html`<sip-phone wcs-url=${gateway.url} sip-login="10007" sip-password="wrong" no-register></sip-phone>`);
+    const a = await fixture<SipPhone>(html`<sip-phone wcs-url=${gateway().url} sip-login="10007" sip-password="wrong" no-register></sip-phone>`);
     const events = recordEvents(a);
     button(a, 'Connect')!.click();
     await waitForAttr(a, 'session-status', 'ESTABLISHED');
@@ -192,18 +184,12 @@ describe("connection options through Kamailio + rtpengine (media mode 'relay')",
 });
 
 describe("sip-outbound-proxy + sip-port through Kamailio (media mode 'gateway')", () => {
-  let gateway: TestGateway;
-  before(async () => {
-    gateway = await startSipGateway('gateway');
-  });
-  after(async () => {
-    await gateway?.stop();
-  });
+  const gateway = useSipGateway('gateway');
   beforeEach(() => idlePhones('10012'));
 
   async function widget(port: number): Promise<SipPhone> {
     const el = await fixture<SipPhone>(html`<sip-phone
-      wcs-url=${gateway.url}
+      wcs-url=${gateway().url}
       sip-login="10008"
       sip-password="pass10008"
       sip-outbound-proxy="127.0.0.1"

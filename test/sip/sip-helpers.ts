@@ -56,6 +56,24 @@ export async function startSipGateway(mode: MediaMode): Promise<TestGateway> {
   });
 }
 
+/**
+ * Starts a gateway in front of the stack's Kamailio for `mode` before this describe block's
+ * tests and stops it after them; the returned function gives the running gateway.
+ */
+export function useSipGateway(mode: MediaMode): () => TestGateway {
+  let gateway: TestGateway | undefined;
+  before(async () => {
+    gateway = await startSipGateway(mode);
+  });
+  after(async () => {
+    await gateway?.stop();
+  });
+  return () => {
+    if (!gateway) throw new Error('the SIP test gateway is not running');
+    return gateway;
+  };
+}
+
 /** RTP packets baresip sent and received in its last ended call (`calls`: how many ended). */
 export async function baresipRtpStats(login: string): Promise<{ calls: number; tx: number; rx: number }> {
   const stats = await executeServerCommand<{ calls: number; tx: number; rx: number } | null, object>('baresip-rtp-stats', { login });

@@ -7,10 +7,9 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/sip-phone.js';
 import type { SipPhone } from '../../src/sip-phone.js';
 import type { SipCallStatusEvent, SipErrorEvent } from '../../src/events.js';
-import type { TestGateway } from '../helpers/gateway.js';
 import { audioEnergy, growth, inboundAudioBytes, sleep, trackPeerConnections, trackedPeerConnections, waitFor } from '../helpers/media-stats.js';
 import { button, phoneText, recordEvents, waitForAttr } from '../phone-helpers.js';
-import { baresip, baresipEvents, baresipRtpStats, startSipGateway, stackInfo, type BaresipEvent } from './sip-helpers.js';
+import { baresip, baresipEvents, baresipRtpStats, useSipGateway, stackInfo, type BaresipEvent } from './sip-helpers.js';
 
 trackPeerConnections();
 
@@ -55,13 +54,7 @@ async function phoneCounted(login: string, call: () => Promise<void>): Promise<{
 }
 
 describe("widget and real SIP phones through Kamailio + rtpengine (media mode 'relay')", () => {
-  let gateway: TestGateway;
-  before(async () => {
-    gateway = await startSipGateway('relay');
-  });
-  after(async () => {
-    await gateway?.stop();
-  });
+  const gateway = useSipGateway('relay');
   beforeEach(async () => {
     // Each test starts with idle phones and no old events.
     for (const login of ['10010', '10011']) {
@@ -72,7 +65,7 @@ describe("widget and real SIP phones through Kamailio + rtpengine (media mode 'r
 
   async function widget(login: string, attrs: { password?: string; dtmfType?: string } = {}) {
     const el = await fixture<SipPhone>(html`<sip-phone
-      wcs-url=${gateway.url}
+      wcs-url=${gateway().url}
       sip-login=${login}
       sip-password=${attrs.password ?? `pass${login}`}
       dtmf-type=${attrs.dtmfType ?? 'RFC2833'}
@@ -111,7 +104,7 @@ describe("widget and real SIP phones through Kamailio + rtpengine (media mode 'r
     a.dtmfType = 'RFC2833';
     a.sendDtmf('7');
     await phoneEvent('10010', (e) => e.type === 'CALL_DTMF_START' && e.param === '7', 5000, 'DTMF 7 (RFC 2833, sent as INFO)');
-    const afterFallback = (await gateway.findAll())[0] as unknown as { dtmf: string; dtmfType: string };
+    const afterFallback = (await gateway().findAll())[0] as unknown as { dtmf: string; dtmfType: string };
     expect(afterFallback.dtmf).to.equal('15#7');
     expect(afterFallback.dtmfType).to.equal('INFO');
 
@@ -120,13 +113,13 @@ describe("widget and real SIP phones through Kamailio + rtpengine (media mode 'r
     button(a, 'Hold')!.click();
     await waitForAttr(a, 'call-status', 'HOLD');
     await phoneEvent('10010', (e) => e.type === 'CALL_REMOTE_SDP' && e.param === 'offer', 5000, 'the hold re-INVITE');
-    const held = (await gateway.findAll())[0] as unknown as { remoteDirection: string };
+    const held = (await gateway().findAll())[0] as unknown as { remoteDirection: string };
     expect(held.remoteDirection, 'baresip answered the hold').to.equal('recvonly');
     await sleep(500);
     expect(await growth(() => inboundAudioBytes(pc), 1500), 'baresip still sends while held').to.be.lessThan(300);
     button(a, 'Unhold')!.click();
     await waitForAttr(a, 'call-status', 'ESTABLISHED');
-    expect(((await gateway.findAll())[0] as unknown as { remoteDirection: string }).remoteDirection).to.equal('sendrecv');
+    expect(((await gateway().findAll())[0] as unknown as { remoteDirection: string }).remoteDirection).to.equal('sendrecv');
     await sleep(300);
     expect(await growth(() => audioEnergy(pc), 2000), 'the tone is back after unhold').to.be.greaterThan(0.001);
 
@@ -217,20 +210,14 @@ describe("widget and real SIP phones through Kamailio + rtpengine (media mode 'r
 });
 
 describe("the widget and a plain RTP phone with Kamailio relaying signalling only (media mode 'gateway')", () => {
-  let gateway: TestGateway;
-  before(async () => {
-    gateway = await startSipGateway('gateway');
-  });
-  after(async () => {
-    await gateway?.stop();
-  });
+  const gateway = useSipGateway('gateway');
 
   it('calls baresip 10012: audio both ways, DTMF as RFC 2833 events from the gateway reaches baresip', async () => {
     for (const login of ['10012']) {
       await baresip(login, 'hangup').catch(() => undefined);
       await baresipEvents(login, true);
     }
-    const a = await fixture<SipPhone>(html`<sip-phone wcs-url=${gateway.url} sip-login="10008" sip-password="pass10008" dtmf-type="RFC2833"></sip-phone>`);
+    const a = await fixture<SipPhone>(html`<sip-phone wcs-url=${gateway().url} sip-login="10008" sip-password="pass10008" dtmf-type="RFC2833"></sip-phone>`);
     const events = recordEvents(a);
     button(a, 'Connect')!.click();
     await waitForAttr(a, 'session-status', 'REGISTERED');
@@ -259,7 +246,7 @@ describe("the widget and a plain RTP phone with Kamailio relaying signalling onl
 
   it('calls the sipp echo responder (G.711 only: rtpengine transcodes the Opus of the gateway) and hears its own audio back', async () => {
     const info = await stackInfo();
-    const a = await fixture<SipPhone>(html`<sip-phone wcs-url=${gateway.url} sip-login="10007" sip-password="pass10007"></sip-phone>`);
+    const a = await fixture<SipPhone>(html`<sip-phone wcs-url=${gateway().url} sip-login="10007" sip-password="pass10007"></sip-phone>`);
     button(a, 'Connect')!.click();
     await waitForAttr(a, 'session-status', 'REGISTERED');
     const before = trackedPeerConnections().length;
@@ -268,7 +255,7 @@ describe("the widget and a plain RTP phone with Kamailio relaying signalling onl
     const [pc] = trackedPeerConnections().slice(before);
     await waitFor(async () => (await inboundAudioBytes(pc)) > 0, 8000, 'nothing echoed');
     expect(await growth(() => audioEnergy(pc), 2500), 'the echo is silent').to.be.greaterThan(0.001);
-    const [leg] = (await gateway.findAll()) as unknown as { plainRtp: { sent: number; received: number } }[];
+    const [leg] = (await gateway().findAll()) as unknown as { plainRtp: { sent: number; received: number } }[];
     expect(leg.plainRtp.sent, 'RTP sent toward rtpengine').to.be.greaterThan(50);
     expect(leg.plainRtp.received, 'RTP back from rtpengine').to.be.greaterThan(50);
     a.hangup();

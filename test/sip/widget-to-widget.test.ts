@@ -6,10 +6,10 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/sip-phone.js';
 import type { SipPhone } from '../../src/sip-phone.js';
 import type { SipCallStatusEvent, SipErrorEvent } from '../../src/events.js';
-import { isIdle, type TestGateway } from '../helpers/gateway.js';
+import { isIdle } from '../helpers/gateway.js';
 import { audioEnergy, growth, inboundAudioBytes, trackPeerConnections, trackedPeerConnections, waitFor } from '../helpers/media-stats.js';
 import { button, phoneText, recordEvents, waitForAttr } from '../phone-helpers.js';
-import { startSipGateway, type MediaMode } from './sip-helpers.js';
+import { useSipGateway, type MediaMode } from './sip-helpers.js';
 
 trackPeerConnections();
 
@@ -20,18 +20,12 @@ const errors = (events: Event[]) =>
 
 for (const mode of ['relay', 'gateway'] as MediaMode[]) {
   describe(`widget to widget through Kamailio, media mode '${mode}'`, () => {
-    let gateway: TestGateway;
-    before(async () => {
-      gateway = await startSipGateway(mode);
-    });
-    after(async () => {
-      await gateway?.stop();
-    });
+    const gateway = useSipGateway(mode);
 
     async function phones(...logins: string[]) {
       const root = await fixture<HTMLDivElement>(html`<div>
         ${logins.map(
-          (login) => html`<sip-phone id=${`p${login}`} wcs-url=${gateway.url} sip-login=${login} sip-password=${`pass${login}`}></sip-phone>`,
+          (login) => html`<sip-phone id=${`p${login}`} wcs-url=${gateway().url} sip-login=${login} sip-password=${`pass${login}`}></sip-phone>`,
         )}
       </div>`);
       const list = logins.map((login) => root.querySelector<SipPhone>(`#p${login}`)!);
@@ -66,7 +60,7 @@ for (const mode of ['relay', 'gateway'] as MediaMode[]) {
       expect(statuses(bEvents)).to.deep.equal(['RING', 'ESTABLISHED', 'FINISH']);
       expect(errors(aEvents)).to.deep.equal([]);
       expect(errors(bEvents)).to.deep.equal([]);
-      await waitFor(async () => (await gateway.stats()).legs === 0, 3000, 'legs left on the gateway');
+      await waitFor(async () => (await gateway().stats()).legs === 0, 3000, 'legs left on the gateway');
     });
 
     it('the caller cancels while it rings (CANCEL): both see FINISH', async () => {
@@ -96,8 +90,8 @@ for (const mode of ['relay', 'gateway'] as MediaMode[]) {
 
     it('leaves nothing behind on the gateway once the phones are gone', async () => {
       await fixture(html`<div></div>`);
-      let last = await gateway.stats();
-      await waitFor(async () => isIdle((last = await gateway.stats())), 5000, 'gateway not idle');
+      let last = await gateway().stats();
+      await waitFor(async () => isIdle((last = await gateway().stats())), 5000, 'gateway not idle');
       expect(last.totals.established).to.be.greaterThan(0);
     });
   });
