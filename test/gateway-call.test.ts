@@ -97,12 +97,7 @@ describe('gateway: a call between two browsers (acceptance 1)', function () {
   });
 
   it('carries video both ways: frames are decoded on each side', async () => {
-    const out = alice.call('10006', { video: true });
-    const inc = await bob.waitIncoming();
-    await inc.waitStatus('RING');
-    inc.answer({ video: true });
-    await out.waitStatus('ESTABLISHED');
-    await inc.waitStatus('ESTABLISHED');
+    const [out, inc] = await alice.callAnswered(bob, '10006', { call: { video: true }, answer: { video: true } });
     const outPc = await out.connectedPeerConnection();
     const incPc = await inc.connectedPeerConnection();
     await waitForGrowth(() => framesDecoded(outPc), 10, 10_000, 'caller decodes video');
@@ -117,12 +112,7 @@ describe('gateway: a call between two browsers (acceptance 1)', function () {
   });
 
   it('a video call answered with audio only: both sides hear each other; no dead video track', async () => {
-    const out = alice.call('10006', { video: true });
-    const inc = await bob.waitIncoming();
-    await inc.waitStatus('RING');
-    inc.answer({ video: false });
-    await out.waitStatus('ESTABLISHED');
-    await inc.waitStatus('ESTABLISHED');
+    const [out, inc] = await alice.callAnswered(bob, '10006', { call: { video: true }, answer: { video: false } });
     const outPc = await out.connectedPeerConnection();
     const incPc = await inc.connectedPeerConnection();
     await waitForGrowth(() => audioEnergy(outPc), 0.001, 5000, 'caller hears the callee');
@@ -135,12 +125,10 @@ describe('gateway: a call between two browsers (acceptance 1)', function () {
   });
 
   it('uses H.264 when the caller offers no VP8, and video is decoded on both sides', async () => {
-    const out = alice.call('10006', { video: true, stripCodecs: 'VP8,VP9,AV1' });
-    const inc = await bob.waitIncoming();
-    await inc.waitStatus('RING');
-    inc.answer({ video: true });
-    await out.waitStatus('ESTABLISHED');
-    await inc.waitStatus('ESTABLISHED');
+    const [out, inc] = await alice.callAnswered(bob, '10006', {
+      call: { video: true, stripCodecs: 'VP8,VP9,AV1' },
+      answer: { video: true },
+    });
     const outPc = await out.connectedPeerConnection();
     const incPc = await inc.connectedPeerConnection();
     await waitForGrowth(() => framesDecoded(outPc), 10, 10_000, 'caller decodes H.264 video');

@@ -60,11 +60,7 @@ describe('gateway: failures and what the other side sees (acceptance 3)', functi
     const alice = await phone('10005');
     const bob = await phone('10006');
     const carol = await phone('10007');
-    const first = alice.call('10006');
-    const inc = await bob.waitIncoming();
-    await inc.waitStatus('RING');
-    inc.answer();
-    await first.waitStatus('ESTABLISHED');
+    const [first, inc] = await alice.callAnswered(bob, '10006');
 
     const second = carol.call('10006');
     await second.waitStatus('BUSY');
@@ -172,12 +168,7 @@ describe('gateway: failures and what the other side sees (acceptance 3)', functi
   it('server-side terminate (REST): both sides get FINISH', async () => {
     const alice = await phone('10005');
     const bob = await phone('10006');
-    const out = alice.call('10006');
-    const inc = await bob.waitIncoming();
-    await inc.waitStatus('RING');
-    inc.answer();
-    await out.waitStatus('ESTABLISHED');
-    await inc.waitStatus('ESTABLISHED');
+    const [out, inc] = await alice.callAnswered(bob, '10006');
     const legs = await gateway.findAll();
     expect(legs.map((l) => l.callId).sort()).to.deep.equal([out.id, inc.id].sort());
     expect(await gateway.terminate(out.id)).to.equal(200);
@@ -190,11 +181,7 @@ describe('gateway: failures and what the other side sees (acceptance 3)', functi
   it('a socket closed mid-call: the other side gets FINISH', async () => {
     const alice = await phone('10005');
     const bob = await phone('10006');
-    const out = alice.call('10006');
-    const inc = await bob.waitIncoming();
-    await inc.waitStatus('RING');
-    inc.answer();
-    await out.waitStatus('ESTABLISHED');
+    const [out] = await alice.callAnswered(bob, '10006');
     bob.disconnect();
     await out.waitStatus('FINISH');
     expect(out.statuses).to.deep.equal(['TRYING', 'RING', 'ESTABLISHED', 'FINISH']);

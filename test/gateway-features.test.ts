@@ -11,7 +11,7 @@ import {
   waitForGrowth,
 } from './helpers/media-stats.js';
 import { recordWebSocketFrames } from './helpers/ws-frames.js';
-import { TestPhone, type TestCall } from './helpers/websdk-phone.js';
+import { TestPhone } from './helpers/websdk-phone.js';
 
 describe('gateway: DTMF, transfer and no leaks (acceptance 4, 5)', function () {
   this.timeout(60_000);
@@ -22,16 +22,6 @@ describe('gateway: DTMF, transfer and no leaks (acceptance 4, 5)', function () {
     const p = await TestPhone.connect(login, { url: gateway.url, login, password: `pass${login}` });
     phones.push(p);
     return p;
-  }
-
-  async function establish(from: TestPhone, to: TestPhone, callee: string): Promise<[TestCall, TestCall]> {
-    const out = from.call(callee);
-    const inc = await to.waitIncoming();
-    await inc.waitStatus('RING');
-    inc.answer();
-    await out.waitStatus('ESTABLISHED');
-    await inc.waitStatus('ESTABLISHED');
-    return [out, inc];
   }
 
   async function leg(callId: string): Promise<CallLegInfo | undefined> {
@@ -56,7 +46,7 @@ describe('gateway: DTMF, transfer and no leaks (acceptance 4, 5)', function () {
   it('records the DTMF digits each leg sent, with their type (REST find_all)', async () => {
     const alice = await phone('10005');
     const bob = await phone('10006');
-    const [out, inc] = await establish(alice, bob, '10006');
+    const [out, inc] = await alice.callAnswered(bob, '10006');
     out.call.sendDTMF('1');
     out.call.sendDTMF('2');
     out.call.sendDTMF('#');
@@ -82,7 +72,7 @@ describe('gateway: DTMF, transfer and no leaks (acceptance 4, 5)', function () {
     const alice = await phone('10005');
     const bob = await phone('10006');
     const carol = await phone('10007');
-    const [aliceCall, bobCall] = await establish(alice, bob, '10006');
+    const [aliceCall, bobCall] = await alice.callAnswered(bob, '10006');
     const alicePc = await aliceCall.connectedPeerConnection();
 
     // Bob transfers Alice to Carol.
@@ -131,7 +121,7 @@ describe('gateway: DTMF, transfer and no leaks (acceptance 4, 5)', function () {
   it('a transfer to an unregistered target fails with a WARN; the call goes on', async () => {
     const alice = await phone('10005');
     const bob = await phone('10006');
-    const [aliceCall, bobCall] = await establish(alice, bob, '10006');
+    const [aliceCall, bobCall] = await alice.callAnswered(bob, '10006');
     bobCall.call.transfer('10008');
     await waitFor(() => bob.warnings.some((w) => w['apiMethod'] === 'transfer'), 3000, 'transfer WARN');
     expect(bob.warnings.find((w) => w['apiMethod'] === 'transfer')?.['info']).to.equal('Not Found');

@@ -1,6 +1,7 @@
 // Browser-side handle on a local gateway started by the test runner (test/gateway-plugin.ts).
 // Each test file starts its own gateway on a free 127.0.0.1 port and stops it afterwards.
 import { executeServerCommand } from '@web/test-runner-commands';
+import type { GatewayStats } from '../../server/gateway.js';
 
 /** Options passed to `startGateway` (server/gateway.ts); all JSON. */
 export interface TestGatewayOptions {
@@ -21,16 +22,8 @@ export interface TestGatewayOptions {
   rtpengine?: string;
 }
 
-export interface GatewayCounters {
-  sessions: number;
-  registrations: number;
-  legs: number;
-  calls: number;
-  peerConnections: number;
-  timers: number;
-  tokens: number;
-  totals: { sessions: number; calls: number; established: number; transfers: number };
-}
+/** What the gateway counts (`stats()`), as the server defines it. */
+export type GatewayCounters = GatewayStats;
 
 /** One leg as REST `call/find_all` reports it. */
 export interface CallLegInfo {
@@ -117,13 +110,18 @@ export function isIdle(stats: GatewayCounters): boolean {
 }
 
 /**
- * Starts a gateway before this file's tests and stops it after them; the returned function
- * gives the running gateway inside tests.
+ * Starts a gateway with `options` before this file's (or describe block's) tests and stops it
+ * after them; the returned function gives the running gateway inside tests.
  */
 export function useTestGateway(options: TestGatewayOptions = {}): () => TestGateway {
+  return useGateway(() => startTestGateway(options));
+}
+
+/** `useTestGateway` for any way of starting one (e.g. in front of a SIP server). */
+export function useGateway(start: () => Promise<TestGateway>): () => TestGateway {
   let gateway: TestGateway | undefined;
   before(async () => {
-    gateway = await startTestGateway(options);
+    gateway = await start();
   });
   after(async () => {
     await gateway?.stop();

@@ -247,6 +247,24 @@ export class TestPhone {
     return test;
   }
 
+  /**
+   * Calls `callee` on phone `to`, which answers as soon as it rings; resolves with both legs
+   * once each is ESTABLISHED.
+   */
+  async callAnswered(
+    to: TestPhone,
+    callee: string,
+    options: { call?: Parameters<TestPhone['call']>[1]; answer?: Parameters<TestCall['answer']>[0] } = {},
+  ): Promise<[TestCall, TestCall]> {
+    const out = this.call(callee, options.call);
+    const inc = await to.waitIncoming();
+    await inc.waitStatus('RING');
+    inc.answer(options.answer);
+    await out.waitStatus('ESTABLISHED');
+    await inc.waitStatus('ESTABLISHED');
+    return [out, inc];
+  }
+
   private taken = 0;
 
   /** The next incoming call not returned yet (waits for it). */

@@ -2,7 +2,7 @@
 // control sockets (through server/sip-stack/wtr-plugin.ts), and gateways in front of
 // Kamailio in either media mode.
 import { executeServerCommand } from '@web/test-runner-commands';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { startTestGateway, useGateway, type TestGateway } from '../helpers/gateway.js';
 
 export interface StackInfo {
   domain: string;
@@ -56,22 +56,9 @@ export async function startSipGateway(mode: MediaMode): Promise<TestGateway> {
   });
 }
 
-/**
- * Starts a gateway in front of the stack's Kamailio for `mode` before this describe block's
- * tests and stops it after them; the returned function gives the running gateway.
- */
+/** A gateway in front of the stack's Kamailio for `mode`, for this describe block's tests (useGateway). */
 export function useSipGateway(mode: MediaMode): () => TestGateway {
-  let gateway: TestGateway | undefined;
-  before(async () => {
-    gateway = await startSipGateway(mode);
-  });
-  after(async () => {
-    await gateway?.stop();
-  });
-  return () => {
-    if (!gateway) throw new Error('the SIP test gateway is not running');
-    return gateway;
-  };
+  return useGateway(() => startSipGateway(mode));
 }
 
 /** RTP packets baresip sent and received in its last ended call (`calls`: how many ended). */
