@@ -23,8 +23,7 @@ In front of a real SIP server (instead of --accounts):
   --sip-media MODE          relay (default): the SIP server relays media (Kamailio+rtpengine),
                             the browser's SDP passes through; gateway: media ends here and
                             reaches plain-RTP phones through rtpengine (needs --rtpengine)
-  --rtpengine HOST:PORT     rtpengine's ng control socket (UDP), for --sip-media gateway and
-                            for RFC 2833 DTMF
+  --rtpengine HOST:PORT     rtpengine's ng control socket (UDP), for --sip-media gateway
   --sip-register-expires S  REGISTER expiry in seconds (default 300)
   -h, --help                show this help
 `;
