@@ -7,7 +7,13 @@ import {
   type SessionStatus,
 } from './engine/engine.js';
 
-/** The call a phone is handling, as an immutable snapshot. */
+/**
+ * The phone's session status: the engine's statuses, plus RECONNECTING while the phone
+ * waits to make a lost session again.
+ */
+export type PhoneSessionStatus = SessionStatus | 'RECONNECTING';
+
+/** A call the phone is handling, as an immutable snapshot. */
 export interface CallSnapshot {
   readonly id: string;
   readonly direction: CallDirection;
@@ -40,44 +46,98 @@ export interface PhoneError {
   readonly message: string;
 }
 
+/** The phone is waiting to make its lost session again. */
+export interface ReconnectState {
+  /** 1 for the first retry after the loss, 2 for the next, ... */
+  readonly attempt: number;
+  /** How long the phone waits before this attempt. */
+  readonly delayMs: number;
+}
+
 /**
  * Everything the child elements render from. `<sip-phone>` replaces the whole object on
  * every change (never mutates it), because context consumers are notified only when the
- * value is a new object.
+ * value is a new object. `src/call-state.ts` makes every new state.
  */
 export interface PhoneState {
-  readonly session: SessionStatus;
+  readonly session: PhoneSessionStatus;
   /** The phone's own login, when it has one. */
   readonly login: string;
   /** True when the session may place calls. */
   readonly canCall: boolean;
+  /** Every call that is not over, oldest first. */
+  readonly calls: readonly CallSnapshot[];
+  /** The call the controls act on (being placed, answered, connected or held by this side); null when none. */
+  readonly activeCallId: string | null;
+  /**
+   * The call the phone shows first: the active call, else the newest call ringing in, else
+   * another call still up (held), else the last call that ended. Derived from the fields above.
+   */
   readonly call: CallSnapshot | null;
+  /** The last call that ended. */
+  readonly lastCall: CallSnapshot | null;
   /** The last thing that went wrong, shown until the next action. */
   readonly error: PhoneError | null;
   /** The number pre-filled in the dialer. */
   readonly callee: string;
   /** Video calls are allowed (the phone's `video` attribute). */
   readonly videoEnabled: boolean;
+  /** The session registers its login (it can be called). */
+  readonly register: boolean;
+  /** How many calls the phone holds at once (ringing, connected and held); more ring busy. */
+  readonly maxCalls: number;
+  /** Set while the phone waits to reconnect (session RECONNECTING). */
+  readonly reconnect: ReconnectState | null;
 }
 
 export const initialPhoneState: PhoneState = Object.freeze({
   session: 'IDLE',
   login: '',
   canCall: false,
+  calls: [],
+  activeCallId: null,
   call: null,
+  lastCall: null,
   error: null,
   callee: '',
   videoEnabled: false,
+  register: true,
+  maxCalls: 2,
+  reconnect: null,
 });
 
 export const phoneStateContext = createContext<PhoneState>(Symbol('sip-phone-state'));
 
 /** Statuses of a call that is ringing, not yet answered. */
-export function isRinging(call: CallSnapshot | null): boolean {
+export function isRinging(call: CallSnapshot | null | undefined): boolean {
   return !!call && (call.status === 'NEW' || call.status === 'RING' || call.status === 'RING_MEDIA');
 }
 
+/** A call ringing in, not yet answered or declined. */
+export function isRingingIn(call: CallSnapshot | null | undefined): boolean {
+  return !!call && call.direction === 'incoming' && isRinging(call);
+}
+
 /** True while a call exists and is not over. */
-export function isActive(call: CallSnapshot | null): boolean {
+export function isActive(call: CallSnapshot | null | undefined): boolean {
   return !!call && !FINAL_CALL_STATUSES.has(call.status);
+}
+
+/** The call the controls act on, if any. */
+export function activeCall(state: PhoneState): CallSnapshot | null {
+  return state.calls.find((c) => c.id === state.activeCallId) ?? null;
+}
+
+/** The newest call ringing in (a waiting call when another call is up), if any. */
+export function ringingCall(state: PhoneState): CallSnapshot | null {
+  for (let i = state.calls.length - 1; i >= 0; i--) {
+    const call = state.calls[i];
+    if (isRingingIn(call) && call.id !== state.activeCallId) return call;
+  }
+  return null;
+}
+
+/** Calls that are up but not the active one and not ringing in: held calls waiting to be resumed. */
+export function otherCalls(state: PhoneState): CallSnapshot[] {
+  return state.calls.filter((c) => c.id !== state.activeCallId && !isRingingIn(c));
 }

@@ -3,20 +3,20 @@
  * composed, so a page can listen on the element, on `document` or on `window`, and
  * `addEventListener('sip-call-status', (e) => e.detail.status)` is typed.
  */
-import type {
-  CallDirection,
-  CallStatus,
-  ErrorCode,
-  SessionStatus,
-} from './engine/engine.js';
+import type { PhoneSessionStatus } from './call-context.js';
+import type { CallDirection, CallStatus, ErrorCode } from './engine/engine.js';
 
 const init = { bubbles: true, composed: true } as const;
 
 export interface SessionStatusDetail {
-  status: Exclude<SessionStatus, 'IDLE'>;
+  status: Exclude<PhoneSessionStatus, 'IDLE'>;
   reason?: string;
+  /** RECONNECTING: which retry the phone is waiting for (1, 2, ...). */
+  attempt?: number;
+  /** RECONNECTING: how long (ms) until that retry. */
+  delayMs?: number;
 }
-/** The session's status changed (CONNECTING, ESTABLISHED, REGISTERED, DISCONNECTED, FAILED). */
+/** The session's status changed (CONNECTING, ESTABLISHED, REGISTERED, RECONNECTING, DISCONNECTED, FAILED). */
 export class SipSessionStatusEvent extends CustomEvent<SessionStatusDetail> {
   static readonly eventName = 'sip-session-status';
   constructor(detail: SessionStatusDetail) {
@@ -103,12 +103,17 @@ export type CallAction =
   | 'hold'
   | 'unhold'
   | 'camera-off'
-  | 'camera-on';
-/** Act on the current call (from `<sip-incoming>` and `<sip-call-controls>`). */
-export class SipCallActionEvent extends CustomEvent<{ action: CallAction }> {
+  | 'camera-on'
+  | 'swap'
+  | 'resume';
+/**
+ * Act on a call (from `<sip-incoming>` and `<sip-call-controls>`): `callId` names it, or
+ * the action is for the call ringing in (answer, decline) or the active call (the others).
+ */
+export class SipCallActionEvent extends CustomEvent<{ action: CallAction; callId?: string }> {
   static readonly eventName = 'sip-call-action';
-  constructor(action: CallAction) {
-    super(SipCallActionEvent.eventName, { ...init, detail: { action } });
+  constructor(action: CallAction, callId?: string) {
+    super(SipCallActionEvent.eventName, { ...init, detail: callId ? { action, callId } : { action } });
   }
 }
 

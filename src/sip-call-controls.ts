@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import { isActive, isRinging, phoneStateContext, type PhoneState } from './call-context.js';
+import { activeCall, otherCalls, phoneStateContext, type CallSnapshot, type PhoneState } from './call-context.js';
 import { CallTimerController } from './controllers/call-timer.js';
 import { SipCallActionEvent, SipDtmfEvent, SipTransferEvent, type CallAction } from './events.js';
 import { callStatusText } from './status-text.js';
@@ -18,10 +18,11 @@ const KEYS: [string, string][] = [
 /**
  * The call in progress: who, its status, a running timer once connected, and the Mute,
  * Hold, Transfer and Hangup buttons, a DTMF keypad, and a camera toggle in video calls.
- * Renders nothing when there is no call (or one still ringing in, which `<sip-incoming>`
- * shows).
+ * Below it, the other calls that are up (held): each with Swap (or Resume, when no call is
+ * active) and its own Hangup. Renders nothing when there is no call (or only one still
+ * ringing in, which `<sip-incoming>` shows).
  *
- * @fires sip-call-action - `mute`, `unmute`, `hold`, `unhold`, `camera-off`, `camera-on` or `hangup`.
+ * @fires sip-call-action - `mute`, `unmute`, `hold`, `unhold`, `camera-off`, `camera-on` or `hangup`; `swap`, `resume` or `hangup` with the `callId` of a held call.
  * @fires sip-dtmf - A keypad key was pressed.
  * @fires sip-transfer - The person asked to transfer the call to a number.
  * @csspart status - The call status (the websdk's status name).
@@ -32,6 +33,10 @@ const KEYS: [string, string][] = [
  * @csspart transfer-button - The Transfer button that opens the transfer field.
  * @csspart keypad - The DTMF keypad.
  * @csspart hangup-button - The Hangup button.
+ * @csspart held-calls - The list of other calls on hold.
+ * @csspart swap-button - Swap to a held call (the current one goes on hold).
+ * @csspart resume-button - Resume a held call when no other call is active.
+ * @csspart held-hangup-button - Hang up a held call.
  */
 @customElement('sip-call-controls')
 export class SipCallControls extends LitElement {
@@ -74,6 +79,12 @@ export class SipCallControls extends LitElement {
         flex: 1 1 7rem;
         min-width: 0;
       }
+      ul.held {
+        list-style: none;
+        margin: 0.75rem 0 0;
+        padding: 0.5rem 0 0;
+        border-top: 1px solid var(--sip-phone-border, light-dark(#c3c8cf, #4a4f57));
+      }
     `,
   ];
 
@@ -86,11 +97,31 @@ export class SipCallControls extends LitElement {
 
   @query('#transfer-target') private transferInput?: HTMLInputElement;
 
-  #timer = new CallTimerController(this, () => this.phone?.call?.connectedAt);
+  #timer = new CallTimerController(this, () => (this.phone ? activeCall(this.phone)?.connectedAt : undefined));
 
   override render() {
-    const call = this.phone?.call;
-    if (!call || !isActive(call) || (call.direction === 'incoming' && isRinging(call))) return nothing;
+    if (!this.phone) return nothing;
+    const call = activeCall(this.phone);
+    const held = otherCalls(this.phone);
+    if (!call && held.length === 0) return nothing;
+    return html`${call ? this.#renderCall(call) : nothing}${held.length ? this.#renderHeld(held, !!call) : nothing}`;
+  }
+
+  #renderHeld(calls: CallSnapshot[], swap: boolean) {
+    return html`<ul class="held" part="held-calls" aria-label="Calls on hold">
+      ${calls.map(
+        (c) => html`<li class="row">
+          <span class="who">${callStatusText(c)}</span>
+          <button part=${swap ? 'swap-button' : 'resume-button'} aria-label=${`${swap ? 'Swap to' : 'Resume'} ${c.remote}`}
+            @click=${() => this.#act(swap ? 'swap' : 'resume', c.id)}>${swap ? 'Swap' : 'Resume'}</button>
+          <button class="danger" part="held-hangup-button" aria-label=${`Hang up ${c.remote}`}
+            @click=${() => this.#act('hangup', c.id)}>End</button>
+        </li>`,
+      )}
+    </ul>`;
+  }
+
+  #renderCall(call: CallSnapshot) {
     const connected = call.status === 'ESTABLISHED' || call.status === 'HOLD';
     const transfer = call.transfer;
     return html`
@@ -164,8 +195,8 @@ export class SipCallControls extends LitElement {
     this.dispatchEvent(new SipDtmfEvent(key));
   }
 
-  #act(action: CallAction): void {
-    this.dispatchEvent(new SipCallActionEvent(action));
+  #act(action: CallAction, callId?: string): void {
+    this.dispatchEvent(new SipCallActionEvent(action, callId));
   }
 }
 

@@ -1,14 +1,15 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import { isRinging, phoneStateContext, type PhoneState } from './call-context.js';
+import { phoneStateContext, ringingCall, type PhoneState } from './call-context.js';
 import { SipCallActionEvent } from './events.js';
 import { baseStyles } from './styles.js';
 
 /**
- * An incoming call: "You have a new call from ...", Answer and Decline. Renders nothing
- * unless a call is ringing in. When one starts ringing it is announced (role="alert") and
- * focus moves to Answer.
+ * An incoming call: "You have a new call from ...", Answer and Decline; "Call waiting
+ * from ..." when another call is up (Answer then holds that one). Renders nothing unless a
+ * call is ringing in. When one starts ringing it is announced (role="alert") and focus moves
+ * to Answer.
  *
  * @fires sip-call-action - `answer`, `answer-video` or `decline`.
  * @csspart alert - The "You have a new call" text.
@@ -45,25 +46,25 @@ export class SipIncoming extends LitElement {
   @query('#answer') private answerButton?: HTMLButtonElement;
 
   get #ringing() {
-    const call = this.phone?.call ?? null;
-    return call?.direction === 'incoming' && isRinging(call) ? call : null;
+    return this.phone ? ringingCall(this.phone) : null;
   }
 
   override render() {
     const call = this.#ringing;
     if (!call) return nothing;
     const from = call.visibleName && call.visibleName !== call.remote ? `${call.visibleName} (${call.remote})` : call.remote;
+    const waiting = (this.phone?.calls.length ?? 0) > 1;
     return html`
-      <p class="alert" part="alert" role="alert">You have a new call from ${from}</p>
+      <p class="alert" part="alert" role="alert">${waiting ? 'Call waiting from' : 'You have a new call from'} ${from}</p>
       <p class="status">Status: <span part="status">${call.status}</span></p>
       <div class="row">
-        <button id="answer" class="primary" part="answer-button" @click=${() => this.#act('answer')}>
+        <button id="answer" class="primary" part="answer-button" @click=${() => this.#act('answer', call.id)}>
           Answer
         </button>
         ${this.phone?.videoEnabled
-          ? html`<button part="answer-video-button" @click=${() => this.#act('answer-video')}>Answer with video</button>`
+          ? html`<button part="answer-video-button" @click=${() => this.#act('answer-video', call.id)}>Answer with video</button>`
           : nothing}
-        <button class="danger" part="decline-button" @click=${() => this.#act('decline')}>
+        <button class="danger" part="decline-button" @click=${() => this.#act('decline', call.id)}>
           Decline
         </button>
       </div>
@@ -72,14 +73,14 @@ export class SipIncoming extends LitElement {
 
   protected override updated(changed: PropertyValues): void {
     const before = changed.get('phone') as PhoneState | undefined;
-    const wasRinging = !!before?.call && before.call.direction === 'incoming' && isRinging(before.call);
-    if (this.#ringing && (!wasRinging || before?.call?.id !== this.#ringing.id)) {
+    const ringing = this.#ringing;
+    if (ringing && (!before || ringingCall(before)?.id !== ringing.id)) {
       this.answerButton?.focus();
     }
   }
 
-  #act(action: 'answer' | 'answer-video' | 'decline'): void {
-    this.dispatchEvent(new SipCallActionEvent(action));
+  #act(action: 'answer' | 'answer-video' | 'decline', callId: string): void {
+    this.dispatchEvent(new SipCallActionEvent(action, callId));
   }
 }
 

@@ -2,27 +2,27 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { provide } from '@lit/context';
 import {
+  activeCall,
   initialPhoneState,
   isActive,
-  isRinging,
   phoneStateContext,
-  type CallSnapshot,
+  ringingCall,
   type PhoneError,
+  type PhoneSessionStatus,
   type PhoneState,
 } from './call-context.js';
-import { ToneController } from './controllers/tones.js';
-import {
-  FINAL_CALL_STATUSES,
-  type CallStatus,
-  type ConnectOptions,
-  type DtmfType,
-  type Engine,
-  type EngineCall,
-  type EngineFactory,
-  type EngineFailure,
-  type EngineListener,
-  type ErrorCode,
-  type SessionStatus,
+import { reduce, type EngineCommand, type Intent, type PhoneAction, type PhoneEffect } from './call-state.js';
+import { ReconnectController } from './controllers/reconnect.js';
+import { ToneController, type Tone } from './controllers/tones.js';
+import type {
+  CallStatus,
+  ConnectOptions,
+  DtmfType,
+  Engine,
+  EngineFactory,
+  EngineListener,
+  ErrorCode,
+  SessionStatus,
 } from './engine/engine.js';
 import {
   SipCallRequestEvent,
@@ -48,28 +48,26 @@ const defaultEngineFactory: EngineFactory = async () => {
   return new WcsEngine();
 };
 
-/** Numbers a person can dial: digits, letters, and the usual SIP URI characters. */
-const DIALABLE = /^[\w.+*#@:-]{1,64}$/;
-/** What DTMF can carry. */
-const DTMF_DIGITS = /^[0-9*#A-D]{1,32}$/i;
-
 /**
  * A SIP phone in one tag: connects to a Flashphoner Web Call Server (WCS) with
  * `@flashphoner/websdk`, registers a SIP account, places and receives calls.
  *
  * Configure it with attributes; without a WCS URL and a login it shows a connection form.
  * It shares its state with `<sip-dialer>`, `<sip-incoming>` and `<sip-call-controls>`
- * through Lit context and reports everything as `sip-*` DOM events.
+ * through Lit context and reports everything as `sip-*` DOM events. Its state changes are
+ * made by one pure function (`reduce` in `call-state.ts`); the element feeds it what the
+ * engine reports and what a person asks, and carries out what it returns.
  *
- * @fires sip-session-status - The session's status changed.
+ * @fires sip-session-status - The session's status changed (RECONNECTING with `attempt` and `delayMs`).
  * @fires sip-call-status - A call's status changed (one event per change).
- * @fires sip-incoming-call - A call is ringing in.
+ * @fires sip-incoming-call - A call is ringing in (also while another call is up: call waiting).
  * @fires sip-error - Something failed; the widget shows the same message.
  * @fires sip-call-request - The person asked to call a number; cancelable.
  * @csspart base - The phone's frame.
  * @csspart header - The status line with Connect / Disconnect.
  * @csspart session-status - The session's status name.
  * @csspart connect-button - The Connect / Disconnect button.
+ * @csspart reconnect-button - The Reconnect now button (while the phone waits to reconnect).
  * @csspart form - The connection form.
  * @csspart error - The error message.
  * @csspart media - The box holding the call's media elements.
@@ -179,6 +177,10 @@ export class SipPhone extends LitElement {
   @property({ attribute: 'auth-token' }) authToken = '';
   /** Connect as soon as the element is attached and configured. */
   @property({ type: Boolean, attribute: 'auto-connect' }) autoConnect = false;
+  /** Do not reconnect on its own when the connection to the server is lost. */
+  @property({ type: Boolean, attribute: 'no-reconnect' }) noReconnect = false;
+  /** How many calls the phone holds at once (ringing, connected and held); a call beyond them gets busy. */
+  @property({ type: Number, attribute: 'max-calls' }) maxCalls = 2;
   /** The number pre-filled in the dialer. */
   @property() callee = '';
   /** Allows video calls: a Video call button, Answer with video, and the videos in the widget. */
@@ -199,11 +201,11 @@ export class SipPhone extends LitElement {
 
   /** The session's status, reflected for CSS (`sip-phone[session-status=REGISTERED]`). */
   @property({ attribute: 'session-status', reflect: true, noAccessor: true })
-  get sessionStatus(): SessionStatus {
+  get sessionStatus(): PhoneSessionStatus {
     return this.phoneState.session;
   }
 
-  /** The current (or last) call's status, reflected for CSS; empty when there has been none. */
+  /** The status of the call the phone shows (or of the last call); empty when there has been none. */
   @property({ attribute: 'call-status', reflect: true, noAccessor: true })
   get callStatus(): CallStatus | '' {
     return this.phoneState.call?.status ?? '';
@@ -216,8 +218,14 @@ export class SipPhone extends LitElement {
   #enginePromise?: Promise<Engine>;
   /** Bumped on every connect/disconnect, so callbacks from an older session are ignored. */
   #generation = 0;
-  /** The ring and ringback tones (protected so tests can read the level played). */
+  /** The session came up since the last connect(): losing it now means reconnecting. */
+  #wasUp = false;
+  /** The ring, call-waiting and ringback tones (protected so tests can read the level played). */
   protected readonly tones = new ToneController(this);
+  readonly #reconnect = new ReconnectController(this, {
+    scheduled: (attempt, delayMs) => this.#dispatch({ type: 'reconnect-scheduled', attempt, delayMs }),
+    retry: () => void this.#open(true),
+  });
   /** Where focus was before a call rang in, to give it back afterwards. */
   #focusBeforeRing: HTMLElement | null = null;
 
@@ -230,8 +238,8 @@ export class SipPhone extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.removeEventListener('keydown', this.#onKeydown);
-    // A phone taken out of the page must not keep a call or a session open.
-    if (this.#engine && this.phoneState.session !== 'IDLE') this.disconnect();
+    // A phone taken out of the page must not keep a call or a session open, nor come back.
+    if (this.phoneState.session !== 'IDLE') this.disconnect();
   }
 
   protected override firstUpdated(): void {
@@ -240,8 +248,16 @@ export class SipPhone extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues): void {
-    if (changed.has('callee') || changed.has('sipLogin') || changed.has('video')) {
-      this.phoneState = { ...this.phoneState, callee: this.callee, login: this.sipLogin, videoEnabled: this.video };
+    const config = ['callee', 'sipLogin', 'video', 'noRegister', 'maxCalls'];
+    if (config.some((name) => changed.has(name))) {
+      this.#dispatch({
+        type: 'configure',
+        login: this.sipLogin,
+        callee: this.callee,
+        videoEnabled: this.video,
+        register: !this.noRegister,
+        maxCalls: Number.isInteger(this.maxCalls) && this.maxCalls > 0 ? this.maxCalls : 1,
+      });
     }
     if (changed.has('phoneState')) {
       // Keep the reflected status attributes in step with the state.
@@ -253,42 +269,24 @@ export class SipPhone extends LitElement {
 
   // ---- public methods ---------------------------------------------------------------
 
-  /** Connects (and registers, unless `no-register`) with the configured attributes. */
+  /** Connects (and registers, unless `no-register`) with the configured attributes; while the phone waits to reconnect, reconnects now. */
   async connect(): Promise<void> {
+    if (this.#reconnect.pending) {
+      this.#reconnect.now();
+      return;
+    }
     if (this.phoneState.session === 'CONNECTING' || this.#connected) return;
+    this.#wasUp = false;
     this.tones.unlock();
-    const options = this.#connectOptions();
-    if ('code' in options) {
-      this.#fail(options);
-      return;
-    }
-    const generation = ++this.#generation;
-    this.#setState({ session: 'CONNECTING', canCall: false, error: null });
-    this.#announce(sessionStatusText('CONNECTING'));
-    this.dispatchEvent(new SipSessionStatusEvent({ status: 'CONNECTING' }));
-    let engine: Engine;
-    try {
-      engine = await this.#loadEngine();
-    } catch (error) {
-      if (generation !== this.#generation) return;
-      this.#sessionChanged('FAILED', {
-        code: 'engine-unavailable',
-        message: `The phone could not load its call engine (${(error as Error).message}).`,
-      });
-      return;
-    }
-    if (generation !== this.#generation) return;
-    engine.connect(options, this.#listener(generation));
+    await this.#open(false);
   }
 
-  /** Ends any call and closes the session. */
+  /** Ends every call, closes the session and stops reconnecting. */
   disconnect(): void {
-    const call = this.phoneState.call;
-    if (call && isActive(call)) this.#engine?.hangup(call.id);
+    this.#reconnect.reset();
+    this.#wasUp = false;
+    this.#dispatch({ type: 'disconnect' });
     this.#engine?.disconnect();
-    if (this.phoneState.session !== 'DISCONNECTED' && this.phoneState.session !== 'IDLE') {
-      this.#sessionChanged('DISCONNECTED');
-    }
     this.#generation++;
   }
 
@@ -297,79 +295,47 @@ export class SipPhone extends LitElement {
    * set). Fails with a `sip-error` when the phone cannot call now.
    */
   call(number: string, options: { video?: boolean } = {}): void {
-    const callee = String(number ?? '').trim();
-    if (!DIALABLE.test(callee)) {
-      this.#fail({
-        code: 'invalid-number',
-        message: callee ? `"${callee}" is not a number that can be called.` : 'Enter a number to call.',
-      });
-      return;
-    }
-    if (!this.#engine || !this.phoneState.canCall) {
-      this.#fail({ code: 'invalid-state', message: 'Connect the phone before calling.' });
-      return;
-    }
-    if (isActive(this.phoneState.call)) {
-      this.#fail({ code: 'invalid-state', message: 'Finish the current call first.' });
-      return;
-    }
-    const video = !!options.video && this.video;
-    let call: EngineCall;
-    try {
-      call = this.#engine.call(callee, { displays: this.#displays(), video, visibleName: this.sipLogin || undefined });
-    } catch (error) {
-      this.#fail({ code: 'call-failed', message: `The call could not be placed: ${(error as Error).message}` });
-      return;
-    }
-    this.#setState({
-      error: null,
-      call: { id: call.id, direction: 'outgoing', remote: call.remote, status: 'PENDING', muted: false, held: false, video },
-    });
-    this.#announce(callStatusText(this.phoneState.call!));
+    this.#intent({ type: 'dial', number, video: !!options.video });
   }
 
-  /** Answers the call ringing in, with video when `options.video` is true (and the `video` attribute is set). */
+  /** Answers the call ringing in (holding the current call, if any), with video when `options.video` is true (and the `video` attribute is set). */
   answer(options: { video?: boolean } = {}): void {
-    const call = this.#ringingIn();
-    if (!call) return;
-    const video = !!options.video && this.video;
-    this.tones.play(null);
-    this.#setState({ error: null, call: { ...call, status: 'PENDING', video } });
-    this.#engine!.answer(call.id, { displays: this.#displays(), video });
+    this.#intent({ type: 'answer', video: !!options.video });
   }
 
   /** Declines the call ringing in (the caller hears busy). */
   decline(): void {
-    const call = this.#ringingIn();
-    if (call) this.#engine?.hangup(call.id);
+    this.#intent({ type: 'decline' });
   }
 
-  /** Ends the current call: cancels it while it rings out, hangs it up once connected. */
+  /** Ends the current call: cancels it while it rings out, hangs it up once connected, declines one ringing in. */
   hangup(): void {
-    const call = this.phoneState.call;
-    if (call && isActive(call)) this.#engine?.hangup(call.id);
+    this.#intent({ type: 'hangup' });
   }
 
   /** Stops sending the microphone's audio. */
   mute(): void {
-    this.#setMuted(true);
+    this.#intent({ type: 'mute', muted: true });
   }
 
   /** Sends the microphone's audio again. */
   unmute(): void {
-    this.#setMuted(false);
+    this.#intent({ type: 'mute', muted: false });
   }
 
   /** Puts the connected call on hold. */
   hold(): void {
-    const call = this.phoneState.call;
-    if (call?.status === 'ESTABLISHED') this.#engine?.hold(call.id);
+    this.#intent({ type: 'hold', held: true });
   }
 
-  /** Resumes a held call. */
+  /** Resumes the held call. */
   unhold(): void {
-    const call = this.phoneState.call;
-    if (call?.status === 'HOLD') this.#engine?.unhold(call.id);
+    this.#intent({ type: 'hold', held: false });
+  }
+
+  /** Swaps to the other call: the current one goes on hold, the held one resumes. */
+  swap(): void {
+    this.#intent({ type: 'resume' });
   }
 
   /**
@@ -377,77 +343,61 @@ export class SipPhone extends LitElement {
    * Anything else fires `sip-error` with code `invalid-dtmf` and sends nothing.
    */
   sendDtmf(digits: string): void {
-    const call = this.phoneState.call;
-    const text = String(digits ?? '');
-    if (!DTMF_DIGITS.test(text)) {
-      this.#fail({ code: 'invalid-dtmf', message: `"${text}" cannot be sent as tones: use 0-9, *, # or A-D.` });
-      return;
-    }
-    if (call?.status !== 'ESTABLISHED' || !this.#engine) {
-      this.#fail({ code: 'invalid-state', message: 'Tones can only be sent during a connected call.' });
-      return;
-    }
-    const type: DtmfType = this.dtmfType === 'INFO' ? 'INFO' : 'RFC2833';
-    this.#engine.sendDtmf(call.id, text.toUpperCase(), type);
-    this.tones.key(text[text.length - 1]);
-    this.#announce(`Sent ${text}`);
+    this.#intent({ type: 'dtmf', digits });
   }
 
   /** Blind-transfers the connected call to `target`: the other party is connected to it and this side's call ends. */
   transfer(target: string): void {
-    const call = this.phoneState.call;
-    const to = String(target ?? '').trim();
-    if (!DIALABLE.test(to)) {
-      this.#fail({ code: 'invalid-number', message: to ? `"${to}" is not a number a call can be transferred to.` : 'Enter a number to transfer to.' });
-      return;
-    }
-    if (!call || (call.status !== 'ESTABLISHED' && call.status !== 'HOLD') || !this.#engine) {
-      this.#fail({ code: 'invalid-state', message: 'Only a connected call can be transferred.' });
-      return;
-    }
-    this.#engine.transfer(call.id, to);
-    this.#setState({ call: { ...call, transfer: { target: to, status: 'REQUESTED' } } });
-    this.#announce(`Transferring to ${to}`);
+    this.#intent({ type: 'transfer', target });
   }
 
   /** Switches the camera off (or on again) in a video call. */
   setCameraOff(off: boolean): void {
-    const call = this.phoneState.call;
-    if (!call?.video || !isActive(call) || !!call.cameraOff === off) return;
-    this.#engine?.setCameraOff(call.id, off);
-    this.#setState({ call: { ...call, cameraOff: off } });
-    this.#announce(off ? 'Camera off' : 'Camera on');
+    this.#intent({ type: 'camera', off });
   }
 
   // ---- rendering --------------------------------------------------------------------
 
   override render() {
-    const { session, call, error } = this.phoneState;
+    const state = this.phoneState;
+    const { session, error } = state;
     const connected = this.#connected;
     const busy = session === 'CONNECTING';
-    const showForm = !connected && !busy && !this.#configured;
-    const showDialer = connected && !isActive(call);
-    const lastCall = call && !isActive(call) ? call : null;
+    const reconnecting = session === 'RECONNECTING';
+    const showForm = !connected && !busy && !reconnecting && !this.#configured;
+    const active = activeCall(state);
+    const showDialer = connected && !active && !ringingCall(state);
+    const lastCall = state.calls.length === 0 ? state.lastCall : null;
+    const sessionText = reconnecting
+      ? `Reconnecting in ${this.#reconnect.secondsLeft || 1} s…`
+      : session === 'CONNECTING' && state.reconnect
+        ? 'Reconnecting…'
+        : sessionStatusText(session);
     return html`
       <div class="phone" part="base">
         <div class="header" part="header">
           <div class="identity">
             <span class="login">${this.sipLogin || 'SIP phone'}</span>
             <span class="session">
-              ${sessionStatusText(session)}
+              ${sessionText}
               <span class="badge" part="session-status">${session}</span>
             </span>
           </div>
           ${showForm
             ? nothing
-            : html`<button
-                part="connect-button"
-                class=${connected ? '' : 'primary'}
-                ?disabled=${busy}
-                @click=${() => (connected ? this.disconnect() : this.connect())}
-              >
-                ${connected || busy ? 'Disconnect' : 'Connect'}
-              </button>`}
+            : html`<div class="row">
+                ${reconnecting
+                  ? html`<button part="reconnect-button" class="primary" @click=${() => this.connect()}>Reconnect now</button>`
+                  : nothing}
+                <button
+                  part="connect-button"
+                  class=${connected || reconnecting ? '' : 'primary'}
+                  ?disabled=${busy && !state.reconnect}
+                  @click=${() => (connected || reconnecting || busy ? this.disconnect() : this.connect())}
+                >
+                  ${connected || busy || reconnecting ? 'Disconnect' : 'Connect'}
+                </button>
+              </div>`}
         </div>
         ${showForm ? this.#renderForm() : nothing}
         ${error ? html`<p class="error" part="error">${error.message}</p>` : nothing}
@@ -456,7 +406,7 @@ export class SipPhone extends LitElement {
           @sip-call-action=${this.#onAction}
         ></sip-incoming>
         <sip-call-controls
-          exportparts="status: call-status, timer, mute-button, hold-button, camera-button, transfer-button, keypad, hangup-button"
+          exportparts="status: call-status, timer, mute-button, hold-button, camera-button, transfer-button, keypad, hangup-button, held-calls, swap-button, resume-button"
           @sip-call-action=${this.#onAction}
           @sip-dtmf=${this.#onDtmf}
           @sip-transfer=${this.#onTransfer}
@@ -465,7 +415,7 @@ export class SipPhone extends LitElement {
           ? html`<sip-dialer exportparts="number, call-button, video-call-button" @sip-dial=${this.#onDial}></sip-dialer>`
           : nothing}
         ${lastCall ? html`<p class="last-call">${callStatusText(lastCall)}</p>` : nothing}
-        <div class="media" part="media" ?hidden=${!(call?.video && isActive(call))}>
+        <div class="media" part="media" ?hidden=${!(active?.video && isActive(active))}>
           <div id="local-media"></div>
           <div id="remote-media"></div>
         </div>
@@ -534,7 +484,7 @@ export class SipPhone extends LitElement {
 
   /** Digits typed while the phone has focus (outside a text field) are sent as DTMF in a call. */
   #onKeydown = (e: KeyboardEvent): void => {
-    if (this.phoneState.call?.status !== 'ESTABLISHED' || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (activeCall(this.phoneState)?.status !== 'ESTABLISHED' || e.ctrlKey || e.metaKey || e.altKey) return;
     if (!/^[0-9*#]$/.test(e.key)) return;
     if (e.composedPath().some((node) => node instanceof HTMLInputElement)) return;
     e.preventDefault();
@@ -543,141 +493,170 @@ export class SipPhone extends LitElement {
 
   #onAction(e: SipCallActionEvent): void {
     e.stopPropagation();
-    const actions: Record<CallAction, () => void> = {
-      answer: () => this.answer(),
-      'answer-video': () => this.answer({ video: true }),
-      'camera-off': () => this.setCameraOff(true),
-      'camera-on': () => this.setCameraOff(false),
-      decline: () => this.decline(),
-      hangup: () => this.hangup(),
-      mute: () => this.mute(),
-      unmute: () => this.unmute(),
-      hold: () => this.hold(),
-      unhold: () => this.unhold(),
+    const { callId } = e.detail;
+    const intents: Record<CallAction, Intent> = {
+      answer: { type: 'answer', callId, video: false },
+      'answer-video': { type: 'answer', callId, video: true },
+      'camera-off': { type: 'camera', off: true },
+      'camera-on': { type: 'camera', off: false },
+      decline: { type: 'decline', callId },
+      hangup: { type: 'hangup', callId },
+      mute: { type: 'mute', muted: true },
+      unmute: { type: 'mute', muted: false },
+      hold: { type: 'hold', held: true },
+      unhold: { type: 'hold', held: false },
+      swap: { type: 'resume', callId },
+      resume: { type: 'resume', callId },
     };
-    actions[e.detail.action]();
+    this.#intent(intents[e.detail.action]);
+  }
+
+  // ---- the state model and its effects -----------------------------------------------
+
+  #intent(intent: Intent): void {
+    this.#dispatch({ type: 'intent', intent });
+  }
+
+  #dispatch(action: PhoneAction): void {
+    const before = this.phoneState;
+    const { state, effects } = reduce(before, action, performance.now());
+    this.phoneState = state;
+    for (const effect of effects) this.#run(effect);
+    this.#afterChange(before, this.phoneState);
+  }
+
+  #run(effect: PhoneEffect): void {
+    switch (effect.kind) {
+      case 'engine':
+        this.#command(effect.command);
+        return;
+      case 'session-status':
+        this.dispatchEvent(new SipSessionStatusEvent(effect.detail));
+        return;
+      case 'call-status':
+        this.dispatchEvent(new SipCallStatusEvent(effect.detail));
+        return;
+      case 'incoming-call':
+        this.dispatchEvent(new SipIncomingCallEvent(effect.detail));
+        return;
+      case 'error':
+        this.dispatchEvent(new SipErrorEvent(effect.error));
+        return;
+      case 'announce':
+        this.announcement = effect.text;
+        return;
+    }
+  }
+
+  #command(command: EngineCommand): void {
+    const engine = this.#engine;
+    if (!engine) return;
+    switch (command.op) {
+      case 'call': {
+        const { number, video } = command;
+        try {
+          const call = engine.call(number, { displays: this.#displays(), video, visibleName: this.sipLogin || undefined });
+          this.#dispatch({ type: 'placed', call, video });
+        } catch (error) {
+          this.#fail({ code: 'call-failed', message: `The call could not be placed: ${(error as Error).message}` });
+        }
+        return;
+      }
+      case 'answer':
+        engine.answer(command.callId, { displays: this.#displays(), video: command.video });
+        return;
+      case 'hangup':
+        engine.hangup(command.callId);
+        return;
+      case 'mute':
+        engine.setMuted(command.callId, command.muted);
+        return;
+      case 'hold':
+        if (command.held) engine.hold(command.callId);
+        else engine.unhold(command.callId);
+        return;
+      case 'camera':
+        engine.setCameraOff(command.callId, command.off);
+        return;
+      case 'dtmf':
+        engine.sendDtmf(command.callId, command.digits, this.dtmfType === 'INFO' ? 'INFO' : 'RFC2833');
+        this.tones.key(command.digits.at(-1)!);
+        return;
+      case 'transfer':
+        engine.transfer(command.callId, command.target);
+        return;
+    }
+  }
+
+  /** Tones and focus follow the calls: ring, call waiting, ringback; focus back after the last call. */
+  #afterChange(before: PhoneState, after: PhoneState): void {
+    if (before.calls === after.calls && before.activeCallId === after.activeCallId) return;
+    const ringing = ringingCall(after);
+    const active = activeCall(after);
+    let tone: Tone | null = null;
+    if (ringing) tone = after.calls.length > 1 ? 'waiting' : 'ring';
+    else if (active?.direction === 'outgoing' && active.status === 'RING') tone = 'ringback';
+    this.tones.play(tone);
+    if (before.calls.length === 0 && after.calls.length > 0 && ringing) {
+      const focused = this.#deepActiveElement();
+      this.#focusBeforeRing = focused && !this.shadowRoot?.contains(focused) ? focused : null;
+    } else if (after.calls.length === 0 && before.calls.length > 0) {
+      this.#restoreFocus();
+    }
   }
 
   // ---- engine callbacks -------------------------------------------------------------
+
+  /** Opens a session: a person's or the page's connect(), or a reconnect (`resume`). */
+  async #open(resume: boolean): Promise<void> {
+    const options = this.#connectOptions();
+    if ('code' in options) {
+      this.#reconnect.reset();
+      this.#fail(options);
+      return;
+    }
+    const generation = ++this.#generation;
+    this.#dispatch({ type: 'connect' });
+    let engine: Engine;
+    try {
+      engine = await this.#loadEngine();
+    } catch (error) {
+      if (generation !== this.#generation) return;
+      this.#sessionChanged('FAILED', {
+        code: 'engine-unavailable',
+        message: `The phone could not load its call engine (${(error as Error).message}).`,
+      });
+      return;
+    }
+    if (generation !== this.#generation) return;
+    const resumeToken = resume && !options.authToken ? engine.authToken : undefined;
+    engine.connect({ ...options, keepAlive: true, resumeToken }, this.#listener(generation));
+  }
 
   #listener(generation: number): EngineListener {
     const live = () => generation === this.#generation;
     return {
       sessionStatus: (status, failure) => live() && this.#sessionChanged(status, failure),
-      incomingCall: (call) => live() && this.#incoming(call),
-      callStatus: (call, status, reason, failure) => live() && this.#callChanged(call, status, reason, failure),
-      transferFailed: (call, reason) => live() && this.#transferFailed(call, reason),
+      incomingCall: (call) => live() && this.#dispatch({ type: 'incoming', call }),
+      callStatus: (call, status, reason, failure) =>
+        live() && this.#dispatch({ type: 'call-status', callId: call.id, status, reason, failure }),
+      transferFailed: (call, reason) => live() && this.#dispatch({ type: 'transfer-failed', callId: call.id, reason }),
+      mediaFailed: (call) => live() && this.#dispatch({ type: 'media-failed', callId: call.id }),
     };
   }
 
-  #sessionChanged(status: SessionStatus, failure?: EngineFailure): void {
-    if (status === this.phoneState.session && !failure) return;
-    const canCall = status === 'REGISTERED' || (status === 'ESTABLISHED' && this.noRegister);
-    const call = this.phoneState.call;
-    const ended = status === 'DISCONNECTED' || status === 'FAILED';
-    this.#setState({ session: status, canCall, error: failure ?? (ended ? this.phoneState.error : null) });
-    if (ended && call && isActive(call)) {
-      // The session is gone, and its call with it.
-      this.#callChanged(call, 'FINISH', 'Connection lost');
-    }
-    if (status !== 'IDLE') {
-      this.dispatchEvent(new SipSessionStatusEvent({ status, ...(failure ? { reason: failure.message } : {}) }));
-    }
-    this.#announce(failure ? failure.message : sessionStatusText(status));
-    if (failure) this.dispatchEvent(new SipErrorEvent(failure));
-  }
-
-  #incoming(call: EngineCall): void {
-    if (isActive(this.phoneState.call)) {
-      // One call at a time: a second caller hears busy.
-      this.#engine?.hangup(call.id);
+  #sessionChanged(status: SessionStatus, failure?: PhoneError): void {
+    if (status === 'ESTABLISHED') this.#wasUp = true;
+    this.#dispatch({ type: 'session', status, failure });
+    if (this.#connected) {
+      this.#reconnect.reset();
       return;
     }
-    const active = this.#deepActiveElement();
-    this.#focusBeforeRing = active && !this.shadowRoot?.contains(active) ? active : null;
-    this.#setState({
-      error: null,
-      call: {
-        id: call.id,
-        direction: 'incoming',
-        remote: call.remote,
-        visibleName: call.visibleName,
-        status: 'NEW',
-        muted: false,
-        held: false,
-      },
-    });
-    this.tones.play('ring');
-    this.dispatchEvent(
-      new SipIncomingCallEvent({ callId: call.id, caller: call.remote, visibleName: call.visibleName ?? call.remote }),
-    );
-  }
-
-  #callChanged(engineCall: EngineCall, status: CallStatus, reason?: string, failure?: EngineFailure): void {
-    const call = this.phoneState.call;
-    if (!call || call.id !== engineCall.id) return;
-    if (call.status === status && reason === call.reason) return;
-    if (FINAL_CALL_STATUSES.has(call.status)) return;
-    const final = FINAL_CALL_STATUSES.has(status);
-    // The websdk reports no transfer progress; the call ending after the request is the sign it went through.
-    const transfer =
-      call.transfer && status === 'FINISH' ? { ...call.transfer, status: 'COMPLETED' as const } : call.transfer;
-    const next: CallSnapshot = {
-      ...call,
-      status,
-      transfer,
-      reason: reason ?? failure?.message,
-      held: status === 'HOLD',
-      // ESTABLISHED comes again after every unhold: the timer keeps its first start.
-      connectedAt: status === 'ESTABLISHED' && call.connectedAt === undefined ? performance.now() : call.connectedAt,
-    };
-    const error = final ? this.#callError(next, failure) : null;
-    this.#setState({ call: next, error: error ?? this.phoneState.error });
-    this.#updateTones(next);
-    this.dispatchEvent(
-      new SipCallStatusEvent({
-        status,
-        callId: next.id,
-        direction: next.direction,
-        remote: next.remote,
-        ...(next.reason ? { reason: next.reason } : {}),
-        ...(next.transfer ? { transfer: { ...next.transfer } } : {}),
-      }),
-    );
-    this.#announce(error ? error.message : callStatusText(next));
-    if (error) this.dispatchEvent(new SipErrorEvent(error));
-    if (final) this.#restoreFocus();
-  }
-
-  #transferFailed(engineCall: EngineCall, reason: string): void {
-    const call = this.phoneState.call;
-    if (!call?.transfer || call.id !== engineCall.id) return;
-    const error: PhoneError = {
-      code: 'transfer-failed',
-      message: `The transfer to ${call.transfer.target} failed: ${reason}. The call goes on.`,
-    };
-    this.#setState({ call: { ...call, transfer: undefined }, error });
-    this.#announce(error.message);
-    this.dispatchEvent(new SipErrorEvent(error));
-  }
-
-  #callError(call: CallSnapshot, failure?: EngineFailure): PhoneError | null {
-    if (failure) return failure;
-    if (call.status === 'BUSY') {
-      return { code: 'busy', message: `${call.remote} is busy${call.reason ? ` (${call.reason})` : ''}.` };
-    }
-    if (call.status === 'FAILED') {
-      return { code: 'call-failed', message: `The call to ${call.remote} failed${call.reason ? `: ${call.reason}` : ''}.` };
-    }
-    return null;
-  }
-
-  #updateTones(call: CallSnapshot): void {
-    if (call.direction === 'incoming') {
-      this.tones.play(isRinging(call) ? 'ring' : null);
-    } else {
-      this.tones.play(call.status === 'RING' ? 'ringback' : null);
-    }
+    const lost = status === 'DISCONNECTED' || status === 'FAILED';
+    // A refused login is not retried: the same credentials would be refused again.
+    const retry = lost && this.#wasUp && !this.noReconnect && failure?.code !== 'registration-failed';
+    if (retry) this.#reconnect.schedule();
+    else if (lost) this.#reconnect.reset();
   }
 
   // ---- helpers ----------------------------------------------------------------------
@@ -744,35 +723,12 @@ export class SipPhone extends LitElement {
     return this.#engine;
   }
 
-  #ringingIn(): CallSnapshot | null {
-    const call = this.phoneState.call;
-    return call?.direction === 'incoming' && isRinging(call) && this.#engine ? call : null;
-  }
-
-  #setMuted(muted: boolean): void {
-    const call = this.phoneState.call;
-    if (!call || !isActive(call) || call.muted === muted) return;
-    this.#engine?.setMuted(call.id, muted);
-    this.#setState({ call: { ...call, muted } });
-    this.#announce(muted ? 'Microphone muted' : 'Microphone on');
-  }
-
   #displays() {
     return { local: this.localDisplay, remote: this.remoteDisplay };
   }
 
-  #setState(patch: Partial<PhoneState>): void {
-    this.phoneState = { ...this.phoneState, ...patch };
-  }
-
   #fail(error: PhoneError): void {
-    this.#setState({ error });
-    this.#announce(error.message);
-    this.dispatchEvent(new SipErrorEvent(error));
-  }
-
-  #announce(text: string): void {
-    this.announcement = text;
+    this.#dispatch({ type: 'fail', error });
   }
 
   #deepActiveElement(): HTMLElement | null {

@@ -1,5 +1,4 @@
-import type { CallSnapshot } from './call-context.js';
-import type { SessionStatus } from './engine/engine.js';
+import type { CallSnapshot, PhoneSessionStatus } from './call-context.js';
 
 /** What a person reads (and hears announced) for a call's status. */
 export function callStatusText(call: CallSnapshot): string {
@@ -27,7 +26,7 @@ export function callStatusText(call: CallSnapshot): string {
 }
 
 /** What a person reads for the session's status. */
-export function sessionStatusText(status: SessionStatus): string {
+export function sessionStatusText(status: PhoneSessionStatus): string {
   switch (status) {
     case 'IDLE':
       return 'Not connected';
@@ -37,6 +36,8 @@ export function sessionStatusText(status: SessionStatus): string {
       return 'Connected';
     case 'REGISTERED':
       return 'Registered';
+    case 'RECONNECTING':
+      return 'Reconnecting…';
     case 'DISCONNECTED':
       return 'Disconnected';
     case 'FAILED':

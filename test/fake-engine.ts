@@ -73,6 +73,9 @@ export class FakeEngine implements Engine {
   transferFailed(callId: string, reason: string): void {
     this.listener!.transferFailed({ id: callId, direction: 'outgoing', remote: '' }, reason);
   }
+  mediaFailed(callId: string): void {
+    this.listener!.mediaFailed({ id: callId, direction: 'outgoing', remote: '' });
+  }
   status(call: EngineCall | string, status: CallStatus, reason?: string, failure?: EngineFailure): void {
     const c = typeof call === 'string' ? { id: call, direction: 'outgoing' as const, remote: '' } : call;
     this.listener!.callStatus(c, status, reason, failure);

@@ -6,53 +6,9 @@ import '../src/sip-phone.js';
 import type { SipPhone } from '../src/sip-phone.js';
 import type { SipCallStatusEvent, SipErrorEvent, SipSessionStatusEvent } from '../src/events.js';
 import { FakeEngine } from './fake-engine.js';
+import { registered, settle, setup, statuses } from './fake-phone.js';
 import { button, deepQuery as deep, phoneText } from './phone-helpers.js';
 
-interface Setup {
-  el: SipPhone;
-  engine: FakeEngine;
-  events: Event[];
-}
-
-const SIP_EVENTS = [
-  'sip-session-status',
-  'sip-call-status',
-  'sip-incoming-call',
-  'sip-error',
-  'sip-call-request',
-] as const;
-
-async function setup(template = html`<sip-phone wcs-url="ws://127.0.0.1:9" sip-login="10005" sip-password="pass10005"></sip-phone>`): Promise<Setup> {
-  const engine = new FakeEngine();
-  const el = await fixture<SipPhone>(template);
-  el.engineFactory = async () => engine;
-  const events: Event[] = [];
-  for (const name of SIP_EVENTS) el.addEventListener(name, (e) => events.push(e));
-  return { el, engine, events };
-}
-
-async function registered(template?: ReturnType<typeof html>): Promise<Setup> {
-  const s = await setup(template);
-  await s.el.connect();
-  s.engine.session('ESTABLISHED');
-  s.engine.session('REGISTERED');
-  await s.el.updateComplete;
-  return s;
-}
-
-async function settle(el: SipPhone): Promise<void> {
-  await el.updateComplete;
-  for (const tag of ['sip-dialer', 'sip-incoming', 'sip-call-controls']) {
-    const child = el.shadowRoot!.querySelector(tag) as (HTMLElement & { updateComplete?: Promise<unknown> }) | null;
-    await child?.updateComplete;
-  }
-}
-
-function statuses(events: Event[]): string[] {
-  return events
-    .filter((e): e is SipCallStatusEvent => e.type === 'sip-call-status')
-    .map((e) => e.detail.status);
-}
 
 describe('<sip-phone>', () => {
   describe('idle', () => {
@@ -141,6 +97,8 @@ describe('<sip-phone>', () => {
         port: 5080,
         register: true,
         authToken: undefined,
+        keepAlive: true,
+        resumeToken: undefined,
       });
       await settle(el);
       expect(deep(el, '[part=session-status]')!.textContent).to.equal('CONNECTING');
@@ -407,13 +365,17 @@ describe('<sip-phone>', () => {
       expect(engine.log.at(-1)).to.equal(`hangup ${call.id}`);
     });
 
-    it('turns away a second call while one is active', async () => {
-      const { el, engine, events } = await registered();
+    it('turns away a call beyond max-calls (busy for the caller)', async () => {
+      const { el, engine, events } = await registered(
+        html`<sip-phone wcs-url="ws://127.0.0.1:9" sip-login="10005" sip-password="pass10005" max-calls="1"></sip-phone>`,
+      );
       el.call('10006');
       engine.status('out-1', 'ESTABLISHED');
       const second = engine.ringIn('10007');
       expect(engine.log.at(-1)).to.equal(`hangup ${second.id}`);
       expect(events.some((e) => e.type === 'sip-incoming-call')).to.equal(false);
+      await settle(el);
+      expect(phoneText(el)).not.to.contain('10007');
     });
   });
 
@@ -509,15 +471,20 @@ describe('<sip-phone>', () => {
     });
   });
 
-  it('ends the call when the session is lost', async () => {
-    const { el, engine, events } = await registered();
+  it('ends the call when the session is lost (no-reconnect: Connect is offered again)', async () => {
+    const { el, engine, events } = await registered(
+      html`<sip-phone wcs-url="ws://127.0.0.1:9" sip-login="10005" sip-password="pass10005" no-reconnect></sip-phone>`,
+    );
     el.call('10006');
     engine.status('out-1', 'ESTABLISHED');
     engine.session('DISCONNECTED', { code: 'connection-lost', message: 'The connection to the call server was lost.' });
     await settle(el);
-    expect(statuses(events)).to.deep.equal(['ESTABLISHED', 'FINISH']);
+    expect(statuses(events)).to.deep.equal(['ESTABLISHED', 'FAILED']);
+    const ended = events.filter((e): e is SipCallStatusEvent => e.type === 'sip-call-status').at(-1)!;
+    expect(ended.detail).to.include({ status: 'FAILED', reason: 'Connection lost' });
     expect(deep(el, '[part=error]')!.textContent).to.equal('The connection to the call server was lost.');
     expect(button(el, 'Connect')).to.exist;
+    expect(el.sessionStatus).to.equal('DISCONNECTED');
   });
 });
 

@@ -17,6 +17,7 @@ describe('WcsEngine', () => {
       incomingCall: () => undefined,
       callStatus: () => undefined,
       transferFailed: () => undefined,
+      mediaFailed: () => undefined,
     };
     const engine = new WcsEngine();
     engine.connect({ url: gatewayOf().url, login: '10005', password: 'pass10005', register: true }, listener);

@@ -9,9 +9,11 @@ const DTMF_ROWS = [697, 770, 852, 941];
 const DTMF_COLUMNS = [1209, 1336, 1477, 1633];
 
 /** Frequencies (Hz) and cadence (ms on, ms off, ...) of each tone. */
-const TONES: Record<Tone, { freqs: number[]; cadence: number[] }> = {
+const TONES: Record<Tone, { freqs: number[]; cadence: number[]; gain?: number }> = {
   // A warble for an incoming call: two short bursts, then a pause.
   ring: { freqs: [400, 450], cadence: [400, 200, 400, 2000] },
+  // Call waiting, heard over a call in progress: two soft beeps every few seconds.
+  waiting: { freqs: [440], cadence: [250, 150, 250, 4000], gain: 0.04 },
   // The North American ringback heard while the far end rings.
   ringback: { freqs: [440, 480], cadence: [2000, 4000] },
 };
@@ -28,7 +30,7 @@ export interface PlayingTone {
  * before the speakers so that tests (and a level meter) can read what is actually played.
  */
 export function startTone(ctx: AudioContext, tone: Tone): PlayingTone {
-  const { freqs, cadence } = TONES[tone];
+  const { freqs, cadence, gain: level = 0.08 } = TONES[tone];
   const analyser = new AnalyserNode(ctx, { fftSize: 1024 });
   const gain = new GainNode(ctx, { gain: 0 });
   gain.connect(analyser).connect(ctx.destination);
@@ -41,7 +43,7 @@ export function startTone(ctx: AudioContext, tone: Tone): PlayingTone {
   let step = 0;
   let timer: ReturnType<typeof setTimeout>;
   const next = (): void => {
-    gain.gain.setValueAtTime(step % 2 === 0 ? 0.08 : 0, ctx.currentTime);
+    gain.gain.setValueAtTime(step % 2 === 0 ? level : 0, ctx.currentTime);
     timer = setTimeout(next, cadence[step++ % cadence.length]);
   };
   next();

@@ -1,12 +1,13 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { PlayingTone } from './tone-synth.js';
 
-export type Tone = 'ring' | 'ringback';
+/** An incoming call; a second call ringing in while one is up (soft); the far end ringing. */
+export type Tone = 'ring' | 'waiting' | 'ringback';
 
 type Synth = typeof import('./tone-synth.js');
 
 /**
- * Plays the ring and ringback tones and the keypad's DTMF feedback, generated with Web Audio:
+ * Plays the ring, call-waiting and ringback tones and the keypad's DTMF feedback, generated with Web Audio:
  * no audio files to download. `play()` switches tones; `stop()` (or the host leaving the page)
  * silences it. The synthesis itself (./tone-synth.ts) is loaded on first use, so the code a page
  * needs to render the phone stays small; `unlock()`, called on the Connect click, starts that

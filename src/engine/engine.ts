@@ -40,6 +40,7 @@ export type ErrorCode =
   | 'registration-failed'
   | 'connection-lost'
   | 'media-denied'
+  | 'media-failed'
   | 'call-failed'
   | 'busy'
   | 'transfer-failed'
@@ -60,6 +61,16 @@ export interface ConnectOptions {
   register: boolean;
   /** A token from an earlier session, used instead of credentials. */
   authToken?: string;
+  /**
+   * Ask the server to keep this session (and its registration) for a while after the
+   * connection drops, so that `resumeToken` can take it up again.
+   */
+  keepAlive?: boolean;
+  /**
+   * The token of a session that was lost: the engine first tries to resume it, and signs in
+   * afresh with the credentials when the server no longer knows it.
+   */
+  resumeToken?: string;
 }
 
 /** Where a call's media is shown: the websdk puts its `<video>` elements inside these. */
@@ -97,6 +108,8 @@ export interface EngineListener {
   callStatus(call: EngineCall, status: CallStatus, reason?: string, failure?: EngineFailure): void;
   /** A transfer this side asked for failed; the call goes on. */
   transferFailed(call: EngineCall, reason: string): void;
+  /** The call's media connection failed (or stayed disconnected) while its signalling is fine. */
+  mediaFailed(call: EngineCall): void;
 }
 
 export interface Engine {
@@ -105,7 +118,11 @@ export interface Engine {
   /** Places a call and returns it; its statuses arrive through the listener. */
   call(callee: string, options: CallOptions): EngineCall;
   answer(callId: string, options: CallOptions): void;
-  /** Ends a call in any state: cancel, decline or hang up. */
+  /**
+   * Ends a call in any state: cancel, decline or hang up. The call's media is released at
+   * once and no more statuses are reported for it; the server is told even when the call has
+   * not rung yet (the engine waits for the first status it needs to send the request).
+   */
   hangup(callId: string): void;
   setMuted(callId: string, muted: boolean): void;
   /** Stops (or resumes) sending the camera's video in a video call. */

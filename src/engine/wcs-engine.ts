@@ -2,6 +2,18 @@
  * The websdk adapter: the only module that imports `@flashphoner/websdk`. `<sip-phone>`
  * imports this module lazily, on the first connect, so a page that never connects never
  * downloads the websdk.
+ *
+ * Besides translating, it covers for what the websdk leaves to its caller:
+ * - dead connections: it asks the websdk to ping the server and to give up on a socket
+ *   that stays silent (`pingInterval`, `receiveProbes`), so a half-open connection ends;
+ * - calls of a lost session: the websdk keeps their peer connections and microphone
+ *   tracks; the adapter releases them as soon as the session goes;
+ * - hangups the websdk would not send (a call still NEW or PENDING): they wait for the
+ *   call's first status, then go to the server;
+ * - a local failure to answer (no microphone): the call is declined toward the server;
+ * - media that fails while signalling is fine: native stats are watched during a call;
+ * - keep-alive sessions: a lost session is resumed with its token when the server still
+ *   knows it, or signed in afresh.
  */
 import Flashphoner, {
   type SessionOptions,
@@ -34,6 +46,18 @@ const FORWARDED: CallStatus[] = [
   'FINISH',
   'FAILED',
 ];
+
+/**
+ * Keepalive: the websdk pings the server every PING_INTERVAL_MS (WCS and the local gateway
+ * answer `pong`), and gives up on the socket after PROBES checks PROBE_INTERVAL_MS apart
+ * without any frame: a dead or half-open connection is found within about 12 s.
+ */
+export const KEEPALIVE = { pingInterval: 4000, receiveProbes: 3, probesInterval: 4000 } as const;
+/** How long the adapter waits for a call's first status before hanging up locally anyway. */
+const HANGUP_WAIT_MS = 5000;
+/** How often a call's media health is read, and how long "disconnected" may last. */
+const MEDIA_POLL_MS = 1000;
+const MEDIA_DISCONNECTED_MS = 5000;
 
 let initialized: Promise<void> | undefined;
 /** Initialises the websdk once per page (it is a singleton), quietly. */
@@ -75,10 +99,75 @@ export function mediaFailure(message: string): EngineFailure {
   return { code: 'call-failed', message: `The call failed in this browser: ${message}` };
 }
 
+type StatsByType = Record<string, Record<string, unknown>[] | undefined>;
+export type MediaHealth = 'connected' | 'disconnected' | 'failed' | 'unknown';
+
+/**
+ * What a call's native stats (grouped by type, as the websdk's `getStats(cb, true)` gives
+ * them) say about its media connection. Chromium reports the ICE and DTLS state of each
+ * transport; Firefox has no transport stats, so its nominated candidate pair tells.
+ */
+export function mediaHealth(stats: StatsByType): MediaHealth {
+  for (const transport of stats['transport'] ?? []) {
+    const ice = transport['iceState'];
+    if (ice === 'failed' || transport['dtlsState'] === 'failed') return 'failed';
+    if (ice === 'disconnected') return 'disconnected';
+    if (ice === 'connected' || ice === 'completed') return 'connected';
+  }
+  const pairs = stats['candidate-pair'] ?? [];
+  const chosen = pairs.find((p) => p['selected'] === true || p['nominated'] === true);
+  if (chosen) return chosen['state'] === 'failed' ? 'failed' : 'connected';
+  if (pairs.length > 0 && pairs.every((p) => p['state'] === 'failed')) return 'failed';
+  return 'unknown';
+}
+
+/** Reads a call's media health every second; reports a failure once. */
+class MediaWatch {
+  #timer: ReturnType<typeof setInterval>;
+  #disconnectedSince: number | undefined;
+  #stopped = false;
+
+  constructor(call: WebsdkCall, onFailed: () => void) {
+    this.#timer = setInterval(() => {
+      try {
+        call.getStats((stats) => {
+          if (this.#stopped) return;
+          const health = mediaHealth(stats);
+          const now = performance.now();
+          if (health === 'disconnected') this.#disconnectedSince ??= now;
+          else this.#disconnectedSince = undefined;
+          const stuck = this.#disconnectedSince !== undefined && now - this.#disconnectedSince >= MEDIA_DISCONNECTED_MS;
+          if (health === 'failed' || stuck) {
+            this.stop();
+            onFailed();
+          }
+        }, true);
+      } catch {
+        // No media connection (yet, or any more): nothing to read.
+      }
+    }, MEDIA_POLL_MS);
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearInterval(this.#timer);
+  }
+}
+
 interface Tracked {
   info: EngineCall;
   call: WebsdkCall;
+  /** The phone ended this call: nothing more is reported for it. */
+  ended: boolean;
+  /** An answer is under way; if it fails here, the call is declined toward the server. */
+  answering: boolean;
+  /** A hangup waiting for the call's first status (the websdk sends none before it). */
+  hangupTimer?: ReturnType<typeof setTimeout>;
+  watch?: MediaWatch;
 }
+
+/** Statuses in which the websdk's `hangup()` tells the server nothing. */
+const SILENT_HANGUP = new Set(['NEW', 'PENDING']);
 
 export class WcsEngine implements Engine {
   #session?: WebsdkSession;
@@ -94,14 +183,29 @@ export class WcsEngine implements Engine {
 
   connect(options: ConnectOptions, listener: EngineListener): void {
     this.disconnect();
+    this.#listener = listener;
+    void initWebsdk()
+      .then(() => this.#open(options, listener, options.resumeToken))
+      .catch((error: Error) => {
+        listener.sessionStatus('FAILED', {
+          code: 'engine-unavailable',
+          message: `The phone could not start a session: ${error.message}`,
+        });
+      });
+  }
+
+  /** Opens a session: resuming `resumeToken` when given, else with the options' token or credentials. */
+  #open(options: ConnectOptions, listener: EngineListener, resumeToken?: string): void {
     let established = false;
     let refusal: string | undefined;
-    this.#listener = listener;
+    const token = resumeToken ?? options.authToken;
     const sessionOptions: SessionOptions = {
       urlServer: options.url,
       timeout: 10_000,
-      ...(options.authToken
-        ? { authToken: options.authToken }
+      keepAlive: !!options.keepAlive,
+      ...KEEPALIVE,
+      ...(token
+        ? { authToken: token }
         : {
             sipOptions: {
               login: options.login,
@@ -114,82 +218,70 @@ export class WcsEngine implements Engine {
             },
           }),
     };
-    void initWebsdk()
-      .then(() => {
-        const session = Flashphoner.createSession(sessionOptions);
-        this.#session = session;
-        // After disconnect() (or a new connect()) this session's callbacks are stale.
-        const current = () => this.#session === session;
-        session
-          .on(SESSION_STATUS.ESTABLISHED, (_s: WebsdkSession, connection?: { authToken?: string }) => {
-            established = true;
-            this.#authToken = connection?.authToken;
-            if (current()) listener.sessionStatus('ESTABLISHED');
-          })
-          .on(SESSION_STATUS.REGISTERED, () => current() && listener.sessionStatus('REGISTERED'))
-          .on(SESSION_STATUS.WARN, (obj: { apiMethod?: string; callId?: string; info?: string } = {}) => {
-            const tracked = obj.callId ? this.#calls.get(obj.callId) : undefined;
-            if (obj.apiMethod === 'transfer' && tracked) listener.transferFailed(tracked.info, obj.info || 'refused');
-            else if (obj.callId && obj.info) this.#reasons.set(obj.callId, obj.info);
-            else if (obj.apiMethod === 'connection' || obj.apiMethod === 'registration') refusal = obj.info ?? 'refused';
-          })
-          .on(SESSION_STATUS.DISCONNECTED, () => {
-            if (!current()) return;
-            this.#session = undefined;
-            if (refusal) {
-              listener.sessionStatus('FAILED', {
-                code: 'registration-failed',
-                message: `The server refused the login for ${options.login ?? 'this account'}: ${refusal}. Check the login and password.`,
-              });
-            } else {
-              listener.sessionStatus('DISCONNECTED', {
-                code: established ? 'connection-lost' : 'server-unreachable',
-                message: established
-                  ? 'The connection to the call server was lost.'
-                  : `The call server at ${options.url} closed the connection.`,
-              });
-            }
-          })
-          .on(SESSION_STATUS.FAILED, () => {
-            if (!current()) return;
-            this.#session = undefined;
-            listener.sessionStatus(
-              'FAILED',
-              refusal
-                ? {
-                    code: 'registration-failed',
-                    message: `The server refused the login for ${options.login ?? 'this account'}: ${refusal}. Check the login and password.`,
-                  }
-                : established
-                  ? { code: 'connection-lost', message: 'The connection to the call server was lost.' }
-                  : { code: 'server-unreachable', message: `Could not reach the call server at ${options.url}.` },
-            );
-          })
-          .on(SESSION_STATUS.INCOMING_CALL, (call: WebsdkCall) => {
-            if (!current()) return;
-            const info: EngineCall = {
-              id: call.id(),
-              direction: 'incoming',
-              remote: call.caller(),
-              visibleName: call.visibleName() || call.caller(),
-            };
-            this.#track(info, call);
-            listener.incomingCall(info);
-          });
-      })
-      .catch((error: Error) => {
-        listener.sessionStatus('FAILED', {
-          code: 'engine-unavailable',
-          message: `The phone could not start a session: ${error.message}`,
+    const session = Flashphoner.createSession(sessionOptions);
+    this.#session = session;
+    // After disconnect() (or a new connect()) this session's callbacks are stale.
+    const current = () => this.#session === session;
+    const refused = (): EngineFailure => ({
+      code: 'registration-failed',
+      message: `The server refused the login for ${options.login ?? 'this account'}: ${refusal}. Check the login and password.`,
+    });
+    const ended = (status: 'DISCONNECTED' | 'FAILED') => {
+      if (!current()) return;
+      this.#session = undefined;
+      this.#releaseCalls();
+      if (resumeToken && !established && refusal && options.login) {
+        // The server no longer knows the lost session (its token was refused): sign in afresh.
+        this.#open(options, listener);
+        return;
+      }
+      if (refusal) {
+        listener.sessionStatus('FAILED', refused());
+      } else if (established) {
+        listener.sessionStatus(status, { code: 'connection-lost', message: 'The connection to the call server was lost.' });
+      } else {
+        listener.sessionStatus(status, {
+          code: 'server-unreachable',
+          message:
+            status === 'FAILED'
+              ? `Could not reach the call server at ${options.url}.`
+              : `The call server at ${options.url} closed the connection.`,
         });
+      }
+    };
+    session
+      .on(SESSION_STATUS.ESTABLISHED, (_s: WebsdkSession, connection?: { authToken?: string }) => {
+        established = true;
+        if (!current()) return;
+        this.#authToken = connection?.authToken ?? this.#authToken;
+        listener.sessionStatus('ESTABLISHED');
+      })
+      .on(SESSION_STATUS.REGISTERED, () => current() && listener.sessionStatus('REGISTERED'))
+      .on(SESSION_STATUS.WARN, (obj: { apiMethod?: string; callId?: string; info?: string } = {}) => {
+        const tracked = obj.callId ? this.#calls.get(obj.callId) : undefined;
+        if (obj.apiMethod === 'transfer' && tracked) listener.transferFailed(tracked.info, obj.info || 'refused');
+        else if (obj.callId && obj.info) this.#reasons.set(obj.callId, obj.info);
+        else if (obj.apiMethod === 'connection' || obj.apiMethod === 'registration') refusal = obj.info ?? 'refused';
+      })
+      .on(SESSION_STATUS.DISCONNECTED, () => ended('DISCONNECTED'))
+      .on(SESSION_STATUS.FAILED, () => ended('FAILED'))
+      .on(SESSION_STATUS.INCOMING_CALL, (call: WebsdkCall) => {
+        if (!current()) return;
+        const info: EngineCall = {
+          id: call.id(),
+          direction: 'incoming',
+          remote: call.caller(),
+          visibleName: call.visibleName() || call.caller(),
+        };
+        this.#track(info, call);
+        listener.incomingCall(info);
       });
   }
 
   disconnect(): void {
     const session = this.#session;
     this.#session = undefined;
-    for (const { call } of this.#calls.values()) call.hangup();
-    this.#calls.clear();
+    this.#releaseCalls();
     session?.disconnect();
   }
 
@@ -213,8 +305,9 @@ export class WcsEngine implements Engine {
 
   answer(callId: string, options: CallOptions): void {
     const tracked = this.#calls.get(callId);
-    if (!tracked) return;
+    if (!tracked || tracked.ended) return;
     const video = !!options.video;
+    tracked.answering = true;
     try {
       tracked.call.answer({
         localVideoDisplay: options.displays.local,
@@ -224,17 +317,26 @@ export class WcsEngine implements Engine {
         constraints: { audio: true, video },
       });
     } catch (error) {
-      this.#calls.delete(callId);
       this.#listener?.callStatus(tracked.info, 'FAILED', undefined, {
         code: 'call-failed',
         message: `The call could not be answered: ${(error as Error).message}`,
       });
-      tracked.call.hangup();
+      this.hangup(callId);
     }
   }
 
   hangup(callId: string): void {
-    this.#calls.get(callId)?.call.hangup();
+    const tracked = this.#calls.get(callId);
+    if (!tracked || tracked.ended) return;
+    tracked.ended = true;
+    tracked.watch?.stop();
+    if (SILENT_HANGUP.has(tracked.call.status())) {
+      // The websdk would only fail the call here: wait for its first status (RING for a
+      // call ringing in, TRYING for one going out), which makes `hangup()` reach the server.
+      tracked.hangupTimer = setTimeout(() => this.#finish(tracked), HANGUP_WAIT_MS);
+      return;
+    }
+    this.#finish(tracked);
   }
 
   setMuted(callId: string, muted: boolean): void {
@@ -265,25 +367,70 @@ export class WcsEngine implements Engine {
     this.#calls.get(callId)?.call.transfer(target);
   }
 
+  /**
+   * Forgets a call and, unless `release` is false (the call is over and the websdk freed it),
+   * hangs it up in the websdk, which tells the server and closes the call's media.
+   */
+  #finish(tracked: Tracked, release = true): void {
+    clearTimeout(tracked.hangupTimer);
+    tracked.hangupTimer = undefined;
+    tracked.watch?.stop();
+    tracked.ended = true;
+    this.#calls.delete(tracked.info.id);
+    this.#reasons.delete(tracked.info.id);
+    if (!release) return;
+    try {
+      tracked.call.hangup();
+    } catch {
+      // Already released by the websdk.
+    }
+  }
+
+  /** The session is gone: every call's media (peer connection, microphone) goes with it. */
+  #releaseCalls(): void {
+    for (const tracked of [...this.#calls.values()]) this.#finish(tracked);
+  }
+
   #track(info: EngineCall, call: WebsdkCall): void {
     const listener = this.#listener;
     if (!listener) return;
-    this.#calls.set(info.id, { info, call });
+    const tracked: Tracked = { info, call, ended: false, answering: false };
+    this.#calls.set(info.id, tracked);
     for (const status of FORWARDED) {
-      call.on(CALL_STATUS[status] ?? status, () => {
-        let failure: EngineFailure | undefined;
-        if (status === 'FAILED' && call.getInfo() === ERROR_INFO.LOCAL_ERROR) {
-          failure = mediaFailure(call.getErrorInfo() ?? 'unknown error');
-        }
-        const reason = this.#reasons.get(info.id);
-        // Like FINAL_CALL_STATUSES; not imported, so that this lazy chunk shares no module
-        // with the main bundle (see rollup.config.mjs).
-        if (status === 'FINISH' || status === 'FAILED' || status === 'BUSY') {
-          this.#calls.delete(info.id);
-          this.#reasons.delete(info.id);
-        }
-        listener.callStatus(info, status, reason, failure);
+      call.on(CALL_STATUS[status] ?? status, () => this.#status(tracked, status, listener));
+    }
+  }
+
+  #status(tracked: Tracked, status: CallStatus, listener: EngineListener): void {
+    const { info, call } = tracked;
+    // Like FINAL_CALL_STATUSES; not imported, so that this lazy chunk shares no module
+    // with the main bundle (see rollup.config.mjs).
+    const final = status === 'FINISH' || status === 'FAILED' || status === 'BUSY';
+    if (tracked.ended) {
+      // A hangup that waited for the call's first status can reach the server now.
+      if (tracked.hangupTimer !== undefined) this.#finish(tracked, !final);
+      return;
+    }
+    let failure: EngineFailure | undefined;
+    if (status === 'FAILED' && call.getInfo() === ERROR_INFO.LOCAL_ERROR) {
+      failure = mediaFailure(call.getErrorInfo() ?? 'unknown error');
+    }
+    const reason = this.#reasons.get(info.id);
+    if (status === 'ESTABLISHED' && !tracked.watch) {
+      tracked.watch = new MediaWatch(call, () => {
+        if (!tracked.ended) listener.mediaFailed(info);
       });
     }
+    if (final) {
+      tracked.watch?.stop();
+      this.#calls.delete(info.id);
+      this.#reasons.delete(info.id);
+      // The answer failed here (no microphone): decline toward the server, so the caller
+      // stops ringing. And the websdk closes a call's media only when it was the session's
+      // last call: with another call up, release this one's here.
+      const declineToServer = status === 'FAILED' && failure !== undefined && tracked.answering;
+      if (declineToServer || this.#calls.size > 0) this.#finish(tracked);
+    }
+    listener.callStatus(info, status, reason, failure);
   }
 }

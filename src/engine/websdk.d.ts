@@ -28,6 +28,8 @@ declare module '@flashphoner/websdk/flashphoner-webrtc-only.js' {
     unhold(): void;
     sendDTMF(digits: string, type?: string): void;
     transfer(target: string): void;
+    /** With `native`, the browser's own report grouped by type (`{transport: [...], ...}`); nothing while the call has no media. */
+    getStats(callback: (stats: Record<string, Record<string, unknown>[] | undefined>) => void, native?: boolean): void;
     on(event: string, callback: (call: WebsdkCall) => void): WebsdkCall;
   }
   export interface WebsdkSession {
@@ -50,6 +52,11 @@ declare module '@flashphoner/websdk/flashphoner-webrtc-only.js' {
     authToken?: string;
     keepAlive?: boolean;
     timeout?: number;
+    /** Sends `ping` to the server every this many ms (0: never). */
+    pingInterval?: number;
+    /** Fails the session after this many `probesInterval` checks in a row without a frame. */
+    receiveProbes?: number;
+    probesInterval?: number;
     sipOptions?: {
       login?: string;
       authenticationName?: string;
