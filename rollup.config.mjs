@@ -1,10 +1,11 @@
-// Builds the single-file bundle for pages without a build step:
+// Builds the bundle for pages without a build step:
 //   <script type="module" src=".../dist/sip-phone.js"></script>
-// dist/sip-phone.js holds lit, @lit/context and every element, minified. The websdk adapter
-// (src/engine/wcs-engine.ts with @flashphoner/websdk) is imported lazily by <sip-phone>, so
-// rollup writes it as a second file beside it (dist/wcs-engine.js) that a page downloads
-// only when a phone first connects; the Web Audio tone synthesis (dist/tone-synth.js) is loaded
-// the same way, on the Connect click or the first tone.
+// What a page downloads to render the phone: dist/sip-phone.js (the <sip-phone> shell) and
+// dist/sip-phone-base.js (Lit and the few modules the shell shares with the rest). What it
+// downloads when a phone first connects: dist/phone-runtime.js (the call-state model,
+// @lit/context, controllers), dist/sip-phone-parts.js (the child elements; also an entry of
+// its own for pages that lay the children out themselves), dist/wcs-engine.js (the websdk
+// adapter with @flashphoner/websdk) and dist/tone-synth.js (the Web Audio tones).
 //
 // npm consumers get the unbundled `tsc` output in lib/ instead (see package.json "exports").
 import { readFileSync, rmSync } from 'node:fs';
@@ -51,13 +52,29 @@ function typescriptTranspile() {
 
 const LAZY_ENTRY = fileURLToPath(new URL('./src/engine/wcs-engine.ts', import.meta.url));
 
+/** The chunk the shell shares with everything loaded later. */
+const BASE = 'sip-phone-base';
+/** Modules of src/ that the shell and the later chunks both use: they go into the base chunk. */
+const SHARED_SRC = ['call-context.ts', 'events.ts', 'styles.ts', 'status-text.ts', 'engine/engine.ts'].map((f) =>
+  fileURLToPath(new URL(`./src/${f}`, import.meta.url)),
+);
+
+/** Lit (and the decorator helpers) and the shared modules of src/ form the base chunk. */
+function manualChunks(id) {
+  if (/node_modules[\\/](lit|lit-html|lit-element|@lit[\\/]reactive-element|tslib)[\\/]/.test(id)) return BASE;
+  if (/node_modules[\\/]@lit[\\/]context[\\/]lib[\\/]create-context/.test(id)) return BASE;
+  if (SHARED_SRC.includes(id)) return BASE;
+  return undefined;
+}
+
 /**
- * Checks the shape of the output: sip-phone.js is one file without the websdk, the websdk
- * adapter is a lazy chunk, and no lazy chunk (the adapter, the tone synthesis) imports anything.
- * (If a chunk imported a shared module from `./sip-phone.js`, a page that loads the bundle under
- * another URL, `sip-phone.js?v=2`, would get a second copy of the entry when the chunk loads and
- * define the elements twice. That is why src/engine/wcs-engine.ts and
- * src/controllers/tone-synth.ts import only types from the rest of src/.)
+ * Checks the shape of the output. No chunk may import the entry sip-phone.js: a page that
+ * loads the bundle under another URL (`sip-phone.js?v=2`) would get a second copy of it when
+ * the chunk loads and define the elements twice. Chunks share code through sip-phone-base.js
+ * instead, whose URL has no query. The entry imports only that chunk (so what a page needs to
+ * render the phone is two files, and no more); the websdk adapter and the tone synthesis are
+ * lazy and import nothing (they import only types from the rest of src/); the websdk is in the
+ * adapter's chunk alone.
  */
 function checkChunks() {
   return {
@@ -65,14 +82,23 @@ function checkChunks() {
     generateBundle(_options, bundle) {
       const chunks = Object.values(bundle).filter((c) => c.type === 'chunk');
       if (!chunks.some((c) => c.facadeModuleId === LAZY_ENTRY)) this.error('The websdk adapter is no longer a separate (lazy) chunk.');
-      for (const lazy of chunks.filter((c) => c.fileName !== 'sip-phone.js')) {
+      for (const chunk of chunks) {
+        const imports = [...chunk.imports, ...chunk.dynamicImports];
+        if (imports.includes('sip-phone.js')) this.error(`${chunk.fileName} imports the entry sip-phone.js; share code through ${BASE}.js.`);
+        if (chunk.fileName !== 'sip-phone.js' && chunk.fileName !== `${BASE}.js` && /Flashphoner\.init|flashphoner-core/.test(chunk.code) && chunk.facadeModuleId !== LAZY_ENTRY) {
+          this.error(`The websdk ended up in ${chunk.fileName} instead of the adapter's chunk.`);
+        }
+      }
+      for (const lazy of chunks.filter((c) => ['wcs-engine.js', 'tone-synth.js'].includes(c.fileName))) {
         if (lazy.imports.length || lazy.dynamicImports.length) {
           this.error(`The lazy chunk ${lazy.fileName} must import nothing, but imports ${[...lazy.imports, ...lazy.dynamicImports].join(', ')}.`);
         }
       }
       const entry = bundle['sip-phone.js'];
-      if (entry.imports.length) this.error(`sip-phone.js must be one file, but imports ${entry.imports.join(', ')}.`);
-      if (/Flashphoner/.test(entry.code)) this.error('The websdk ended up in sip-phone.js instead of the lazy chunk.');
+      if (entry.imports.some((f) => f !== `${BASE}.js`)) this.error(`sip-phone.js may import only ${BASE}.js, but imports ${entry.imports.join(', ')}.`);
+      for (const file of ['sip-phone.js', `${BASE}.js`]) {
+        if (/Flashphoner/.test(bundle[file]?.code ?? '')) this.error(`The websdk ended up in ${file} instead of the lazy chunk.`);
+      }
     },
   };
 }
@@ -127,12 +153,13 @@ function cleanDist() {
 }
 
 export default {
-  input: { 'sip-phone': 'src/index.ts' },
+  input: { 'sip-phone': 'src/bundle.ts', 'sip-phone-parts': 'src/parts.ts' },
   output: {
     dir: 'dist',
     format: 'es',
     entryFileNames: '[name].js',
     chunkFileNames: '[name].js',
+    manualChunks,
   },
   // The websdk's prebuilt bundles test `this` at the top level; it is undefined in ESM.
   onwarn(warning, warn) {

@@ -1,46 +1,20 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { provide } from '@lit/context';
 import {
   activeCall,
   initialPhoneState,
   isActive,
-  phoneStateContext,
   ringingCall,
   type PhoneError,
   type PhoneSessionStatus,
   type PhoneState,
 } from './call-context.js';
-import { reduce, type EngineCommand, type Intent, type PhoneAction, type PhoneEffect } from './call-state.js';
-import { ReconnectController } from './controllers/reconnect.js';
-import { ToneController, type Tone } from './controllers/tones.js';
-import type {
-  CallStatus,
-  ConnectOptions,
-  DtmfType,
-  Engine,
-  EngineFactory,
-  EngineListener,
-  ErrorCode,
-  SessionStatus,
-} from './engine/engine.js';
-import {
-  SipCallRequestEvent,
-  SipCallStatusEvent,
-  SipErrorEvent,
-  SipIncomingCallEvent,
-  SipSessionStatusEvent,
-  type CallAction,
-  type SipCallActionEvent,
-  type SipDialEvent,
-  type SipDtmfEvent,
-  type SipTransferEvent,
-} from './events.js';
+import type { Intent } from './call-state.js';
+import type { CallStatus, ConnectOptions, DtmfType, EngineFactory, ErrorCode } from './engine/engine.js';
+import { SipErrorEvent } from './events.js';
+import type { PhoneRuntime } from './phone-runtime.js';
 import { callStatusText, sessionStatusText } from './status-text.js';
 import { baseStyles } from './styles.js';
-import './sip-dialer.js';
-import './sip-incoming.js';
-import './sip-call-controls.js';
 
 /** The websdk adapter, loaded only when the phone first connects. */
 const defaultEngineFactory: EngineFactory = async () => {
@@ -55,8 +29,10 @@ const defaultEngineFactory: EngineFactory = async () => {
  * Configure it with attributes; without a WCS URL and a login it shows a connection form.
  * It shares its state with `<sip-dialer>`, `<sip-incoming>` and `<sip-call-controls>`
  * through Lit context and reports everything as `sip-*` DOM events. Its state changes are
- * made by one pure function (`reduce` in `call-state.ts`); the element feeds it what the
- * engine reports and what a person asks, and carries out what it returns.
+ * made by one pure function (`reduce` in `call-state.ts`). This module is the element's
+ * shell (attributes, the connection form, rendering); what it needs once it connects (the
+ * state model, the children, the engine, tones, reconnecting) is `phone-runtime.ts`,
+ * loaded on the first connect.
  *
  * @fires sip-session-status - The session's status changed (RECONNECTING with `attempt` and `delayMs`).
  * @fires sip-call-status - A call's status changed (one event per change).
@@ -192,9 +168,7 @@ export class SipPhone extends LitElement {
   @property({ attribute: false }) engineFactory: EngineFactory = defaultEngineFactory;
 
   /** The shared state the child elements render from; a new object on every change. */
-  @provide({ context: phoneStateContext })
-  @state()
-  protected phoneState: PhoneState = initialPhoneState;
+  @state() protected phoneState: PhoneState = initialPhoneState;
 
   /** What the live region says now. */
   @state() private announcement = '';
@@ -214,20 +188,13 @@ export class SipPhone extends LitElement {
   @query('#local-media') private localDisplay!: HTMLElement;
   @query('#remote-media') private remoteDisplay!: HTMLElement;
 
-  #engine?: Engine;
-  #enginePromise?: Promise<Engine>;
-  /** Bumped on every connect/disconnect, so callbacks from an older session are ignored. */
-  #generation = 0;
-  /** The session came up since the last connect(): losing it now means reconnecting. */
-  #wasUp = false;
-  /** The ring, call-waiting and ringback tones (protected so tests can read the level played). */
-  protected readonly tones = new ToneController(this);
-  readonly #reconnect = new ReconnectController(this, {
-    scheduled: (attempt, delayMs) => this.#dispatch({ type: 'reconnect-scheduled', attempt, delayMs }),
-    retry: () => void this.#open(true),
-  });
-  /** Where focus was before a call rang in, to give it back afterwards. */
-  #focusBeforeRing: HTMLElement | null = null;
+  #runtime?: PhoneRuntime;
+  #runtimeLoading?: Promise<PhoneRuntime | undefined>;
+
+  /** The ring and ringback tones, once the phone has connected (protected so tests can read the level played). */
+  protected get tones() {
+    return this.#runtime?.tones;
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -250,14 +217,14 @@ export class SipPhone extends LitElement {
   protected override willUpdate(changed: PropertyValues): void {
     const config = ['callee', 'sipLogin', 'video', 'noRegister', 'maxCalls'];
     if (config.some((name) => changed.has(name))) {
-      this.#dispatch({
-        type: 'configure',
-        login: this.sipLogin,
-        callee: this.callee,
-        videoEnabled: this.video,
-        register: !this.noRegister,
-        maxCalls: Number.isInteger(this.maxCalls) && this.maxCalls > 0 ? this.maxCalls : 1,
-      });
+      const action = this.#configuration();
+      if (this.#runtime) {
+        this.#runtime.dispatch(action);
+      } else {
+        // Nothing to derive before the phone connects: the runtime configures it again then.
+        const { type: _type, ...config } = action;
+        this.phoneState = { ...this.phoneState, ...config };
+      }
     }
     if (changed.has('phoneState')) {
       // Keep the reflected status attributes in step with the state.
@@ -271,23 +238,20 @@ export class SipPhone extends LitElement {
 
   /** Connects (and registers, unless `no-register`) with the configured attributes; while the phone waits to reconnect, reconnects now. */
   async connect(): Promise<void> {
-    if (this.#reconnect.pending) {
-      this.#reconnect.now();
-      return;
+    if (!this.#runtime) {
+      // A malformed attribute is reported before anything is loaded or sent.
+      const options = this.#connectOptions();
+      if ('code' in options) {
+        this.#fail(options);
+        return;
+      }
     }
-    if (this.phoneState.session === 'CONNECTING' || this.#connected) return;
-    this.#wasUp = false;
-    this.tones.unlock();
-    await this.#open(false);
+    await (await this.#loadRuntime())?.connect();
   }
 
   /** Ends every call, closes the session and stops reconnecting. */
   disconnect(): void {
-    this.#reconnect.reset();
-    this.#wasUp = false;
-    this.#dispatch({ type: 'disconnect' });
-    this.#engine?.disconnect();
-    this.#generation++;
+    this.#runtime?.disconnect();
   }
 
   /**
@@ -361,7 +325,8 @@ export class SipPhone extends LitElement {
   override render() {
     const state = this.phoneState;
     const { session, error } = state;
-    const connected = this.#connected;
+    const runtime = this.#runtime;
+    const connected = session === 'ESTABLISHED' || session === 'REGISTERED';
     const busy = session === 'CONNECTING';
     const reconnecting = session === 'RECONNECTING';
     const showForm = !connected && !busy && !reconnecting && !this.#configured;
@@ -369,8 +334,8 @@ export class SipPhone extends LitElement {
     const showDialer = connected && !active && !ringingCall(state);
     const lastCall = state.calls.length === 0 ? state.lastCall : null;
     const sessionText = reconnecting
-      ? `Reconnecting in ${this.#reconnect.secondsLeft || 1} s…`
-      : session === 'CONNECTING' && state.reconnect
+      ? `Reconnecting in ${runtime?.reconnectSeconds || 1} s…`
+      : busy && state.reconnect
         ? 'Reconnecting…'
         : sessionStatusText(session);
     return html`
@@ -401,18 +366,20 @@ export class SipPhone extends LitElement {
         </div>
         ${showForm ? this.#renderForm() : nothing}
         ${error ? html`<p class="error" part="error">${error.message}</p>` : nothing}
-        <sip-incoming
-          exportparts="alert, answer-button, answer-video-button, decline-button"
-          @sip-call-action=${this.#onAction}
-        ></sip-incoming>
-        <sip-call-controls
-          exportparts="status: call-status, timer, mute-button, hold-button, camera-button, transfer-button, keypad, hangup-button, held-calls, swap-button, resume-button"
-          @sip-call-action=${this.#onAction}
-          @sip-dtmf=${this.#onDtmf}
-          @sip-transfer=${this.#onTransfer}
-        ></sip-call-controls>
-        ${showDialer
-          ? html`<sip-dialer exportparts="number, call-button, video-call-button" @sip-dial=${this.#onDial}></sip-dialer>`
+        ${runtime
+          ? html`<sip-incoming
+                exportparts="alert, answer-button, answer-video-button, decline-button"
+                @sip-call-action=${runtime.onAction}
+              ></sip-incoming>
+              <sip-call-controls
+                exportparts="status: call-status, timer, mute-button, hold-button, camera-button, transfer-button, keypad, hangup-button, held-calls, swap-button, resume-button, held-hangup-button"
+                @sip-call-action=${runtime.onAction}
+                @sip-dtmf=${runtime.onDtmf}
+                @sip-transfer=${runtime.onTransfer}
+              ></sip-call-controls>
+              ${showDialer
+                ? html`<sip-dialer exportparts="number, call-button, video-call-button" @sip-dial=${runtime.onDial}></sip-dialer>`
+                : nothing}`
           : nothing}
         ${lastCall ? html`<p class="last-call">${callStatusText(lastCall)}</p>` : nothing}
         <div class="media" part="media" ?hidden=${!(active?.video && isActive(active))}>
@@ -466,205 +433,39 @@ export class SipPhone extends LitElement {
     void this.connect();
   }
 
-  #onDial(e: SipDialEvent): void {
-    e.stopPropagation();
-    if (!this.dispatchEvent(new SipCallRequestEvent(e.detail.number))) return;
-    this.call(e.detail.number, { video: e.detail.video });
+  #onKeydown = (e: KeyboardEvent): void => this.#runtime?.onKeydown(e);
+
+  // ---- the runtime ------------------------------------------------------------------
+
+  /** Loads the runtime once; a page that never connects never downloads it. */
+  #loadRuntime(): Promise<PhoneRuntime | undefined> {
+    this.#runtimeLoading ??= import('./phone-runtime.js').then(
+      ({ PhoneRuntime }) => {
+        this.#runtime = new PhoneRuntime(this, {
+          state: () => this.phoneState,
+          setState: (state) => (this.phoneState = state),
+          announce: (text) => (this.announcement = text),
+          displays: () => ({ local: this.localDisplay, remote: this.remoteDisplay }),
+          options: () => this.#connectOptions(),
+          configuration: () => this.#configuration(),
+        });
+        return this.#runtime;
+      },
+      (error: Error) => {
+        this.#runtimeLoading = undefined;
+        this.#fail({ code: 'engine-unavailable', message: `The phone could not load its call engine (${error.message}).` });
+        return undefined;
+      },
+    );
+    return this.#runtimeLoading;
   }
-
-  #onDtmf(e: SipDtmfEvent): void {
-    e.stopPropagation();
-    this.sendDtmf(e.detail.digits);
-  }
-
-  #onTransfer(e: SipTransferEvent): void {
-    e.stopPropagation();
-    this.transfer(e.detail.target);
-  }
-
-  /** Digits typed while the phone has focus (outside a text field) are sent as DTMF in a call. */
-  #onKeydown = (e: KeyboardEvent): void => {
-    if (activeCall(this.phoneState)?.status !== 'ESTABLISHED' || e.ctrlKey || e.metaKey || e.altKey) return;
-    if (!/^[0-9*#]$/.test(e.key)) return;
-    if (e.composedPath().some((node) => node instanceof HTMLInputElement)) return;
-    e.preventDefault();
-    this.sendDtmf(e.key);
-  };
-
-  #onAction(e: SipCallActionEvent): void {
-    e.stopPropagation();
-    const { callId } = e.detail;
-    const intents: Record<CallAction, Intent> = {
-      answer: { type: 'answer', callId, video: false },
-      'answer-video': { type: 'answer', callId, video: true },
-      'camera-off': { type: 'camera', off: true },
-      'camera-on': { type: 'camera', off: false },
-      decline: { type: 'decline', callId },
-      hangup: { type: 'hangup', callId },
-      mute: { type: 'mute', muted: true },
-      unmute: { type: 'mute', muted: false },
-      hold: { type: 'hold', held: true },
-      unhold: { type: 'hold', held: false },
-      swap: { type: 'resume', callId },
-      resume: { type: 'resume', callId },
-    };
-    this.#intent(intents[e.detail.action]);
-  }
-
-  // ---- the state model and its effects -----------------------------------------------
 
   #intent(intent: Intent): void {
-    this.#dispatch({ type: 'intent', intent });
-  }
-
-  #dispatch(action: PhoneAction): void {
-    const before = this.phoneState;
-    const { state, effects } = reduce(before, action, performance.now());
-    this.phoneState = state;
-    for (const effect of effects) this.#run(effect);
-    this.#afterChange(before, this.phoneState);
-  }
-
-  #run(effect: PhoneEffect): void {
-    switch (effect.kind) {
-      case 'engine':
-        this.#command(effect.command);
-        return;
-      case 'session-status':
-        this.dispatchEvent(new SipSessionStatusEvent(effect.detail));
-        return;
-      case 'call-status':
-        this.dispatchEvent(new SipCallStatusEvent(effect.detail));
-        return;
-      case 'incoming-call':
-        this.dispatchEvent(new SipIncomingCallEvent(effect.detail));
-        return;
-      case 'error':
-        this.dispatchEvent(new SipErrorEvent(effect.error));
-        return;
-      case 'announce':
-        this.announcement = effect.text;
-        return;
-    }
-  }
-
-  #command(command: EngineCommand): void {
-    const engine = this.#engine;
-    if (!engine) return;
-    switch (command.op) {
-      case 'call': {
-        const { number, video } = command;
-        try {
-          const call = engine.call(number, { displays: this.#displays(), video, visibleName: this.sipLogin || undefined });
-          this.#dispatch({ type: 'placed', call, video });
-        } catch (error) {
-          this.#fail({ code: 'call-failed', message: `The call could not be placed: ${(error as Error).message}` });
-        }
-        return;
-      }
-      case 'answer':
-        engine.answer(command.callId, { displays: this.#displays(), video: command.video });
-        return;
-      case 'hangup':
-        engine.hangup(command.callId);
-        return;
-      case 'mute':
-        engine.setMuted(command.callId, command.muted);
-        return;
-      case 'hold':
-        if (command.held) engine.hold(command.callId);
-        else engine.unhold(command.callId);
-        return;
-      case 'camera':
-        engine.setCameraOff(command.callId, command.off);
-        return;
-      case 'dtmf':
-        engine.sendDtmf(command.callId, command.digits, this.dtmfType === 'INFO' ? 'INFO' : 'RFC2833');
-        this.tones.key(command.digits.at(-1)!);
-        return;
-      case 'transfer':
-        engine.transfer(command.callId, command.target);
-        return;
-    }
-  }
-
-  /** Tones and focus follow the calls: ring, call waiting, ringback; focus back after the last call. */
-  #afterChange(before: PhoneState, after: PhoneState): void {
-    if (before.calls === after.calls && before.activeCallId === after.activeCallId) return;
-    const ringing = ringingCall(after);
-    const active = activeCall(after);
-    let tone: Tone | null = null;
-    if (ringing) tone = after.calls.length > 1 ? 'waiting' : 'ring';
-    else if (active?.direction === 'outgoing' && active.status === 'RING') tone = 'ringback';
-    this.tones.play(tone);
-    if (before.calls.length === 0 && after.calls.length > 0 && ringing) {
-      const focused = this.#deepActiveElement();
-      this.#focusBeforeRing = focused && !this.shadowRoot?.contains(focused) ? focused : null;
-    } else if (after.calls.length === 0 && before.calls.length > 0) {
-      this.#restoreFocus();
-    }
-  }
-
-  // ---- engine callbacks -------------------------------------------------------------
-
-  /** Opens a session: a person's or the page's connect(), or a reconnect (`resume`). */
-  async #open(resume: boolean): Promise<void> {
-    const options = this.#connectOptions();
-    if ('code' in options) {
-      this.#reconnect.reset();
-      this.#fail(options);
-      return;
-    }
-    const generation = ++this.#generation;
-    this.#dispatch({ type: 'connect' });
-    let engine: Engine;
-    try {
-      engine = await this.#loadEngine();
-    } catch (error) {
-      if (generation !== this.#generation) return;
-      this.#sessionChanged('FAILED', {
-        code: 'engine-unavailable',
-        message: `The phone could not load its call engine (${(error as Error).message}).`,
-      });
-      return;
-    }
-    if (generation !== this.#generation) return;
-    const resumeToken = resume && !options.authToken ? engine.authToken : undefined;
-    engine.connect({ ...options, keepAlive: true, resumeToken }, this.#listener(generation));
-  }
-
-  #listener(generation: number): EngineListener {
-    const live = () => generation === this.#generation;
-    return {
-      sessionStatus: (status, failure) => live() && this.#sessionChanged(status, failure),
-      incomingCall: (call) => live() && this.#dispatch({ type: 'incoming', call }),
-      callStatus: (call, status, reason, failure) =>
-        live() && this.#dispatch({ type: 'call-status', callId: call.id, status, reason, failure }),
-      transferFailed: (call, reason) => live() && this.#dispatch({ type: 'transfer-failed', callId: call.id, reason }),
-      mediaFailed: (call) => live() && this.#dispatch({ type: 'media-failed', callId: call.id }),
-    };
-  }
-
-  #sessionChanged(status: SessionStatus, failure?: PhoneError): void {
-    if (status === 'ESTABLISHED') this.#wasUp = true;
-    this.#dispatch({ type: 'session', status, failure });
-    if (this.#connected) {
-      this.#reconnect.reset();
-      return;
-    }
-    const lost = status === 'DISCONNECTED' || status === 'FAILED';
-    // A refused login is not retried: the same credentials would be refused again.
-    const retry = lost && this.#wasUp && !this.noReconnect && failure?.code !== 'registration-failed';
-    if (retry) this.#reconnect.schedule();
-    else if (lost) this.#reconnect.reset();
+    if (this.#runtime) this.#runtime.intent(intent);
+    else void this.#loadRuntime().then((runtime) => runtime?.intent(intent));
   }
 
   // ---- helpers ----------------------------------------------------------------------
-
-  get #connected(): boolean {
-    const s = this.phoneState.session;
-    return s === 'ESTABLISHED' || s === 'REGISTERED';
-  }
 
   get #configured(): boolean {
     return !!this.wcsUrl && (!!this.sipLogin || !!this.authToken);
@@ -674,6 +475,17 @@ export class SipPhone extends LitElement {
     if (this.#configured && (this.phoneState.session === 'IDLE' || this.phoneState.session === 'DISCONNECTED')) {
       void this.connect();
     }
+  }
+
+  #configuration() {
+    return {
+      type: 'configure' as const,
+      login: this.sipLogin,
+      callee: this.callee,
+      videoEnabled: this.video,
+      register: !this.noRegister,
+      maxCalls: Number.isInteger(this.maxCalls) && this.maxCalls > 0 ? this.maxCalls : 1,
+    };
   }
 
   /** Checks the attributes and turns them into engine options, or says what is wrong. */
@@ -711,36 +523,15 @@ export class SipPhone extends LitElement {
     };
   }
 
-  async #loadEngine(): Promise<Engine> {
-    if (this.#engine) return this.#engine;
-    this.#enginePromise ??= this.engineFactory();
-    try {
-      this.#engine = await this.#enginePromise;
-    } catch (error) {
-      this.#enginePromise = undefined;
-      throw error;
-    }
-    return this.#engine;
-  }
-
-  #displays() {
-    return { local: this.localDisplay, remote: this.remoteDisplay };
-  }
-
+  /** A failure before the runtime exists (a malformed attribute): shown, announced and fired. */
   #fail(error: PhoneError): void {
-    this.#dispatch({ type: 'fail', error });
-  }
-
-  #deepActiveElement(): HTMLElement | null {
-    let active = document.activeElement;
-    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-    return active instanceof HTMLElement ? active : null;
-  }
-
-  #restoreFocus(): void {
-    const target = this.#focusBeforeRing;
-    this.#focusBeforeRing = null;
-    if (target?.isConnected && this.matches(':focus-within')) target.focus();
+    if (this.#runtime) {
+      this.#runtime.dispatch({ type: 'fail', error });
+      return;
+    }
+    this.phoneState = { ...this.phoneState, error };
+    this.announcement = error.message;
+    this.dispatchEvent(new SipErrorEvent(error));
   }
 }
 

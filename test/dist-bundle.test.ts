@@ -129,10 +129,14 @@ describe('dist/sip-phone.js in a plain page', function () {
       { timeout: 15_000 },
     );
 
-    // The websdk and the tone synthesis are not in the bundle: connecting fetched them as the
-    // lazy chunks beside it, and nothing else (no source modules, nothing from node_modules).
+    // The page fetched the bundle's own files and nothing else (no source modules, nothing
+    // from node_modules): the shell and its base, then, on connecting, the runtime, the
+    // children, the websdk adapter and the tone synthesis.
     const fetched = win.performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname);
     expect(fetched.filter((p) => p.endsWith('.js')).sort()).to.deep.equal([
+      '/dist/phone-runtime.js',
+      '/dist/sip-phone-base.js',
+      '/dist/sip-phone-parts.js',
       '/dist/sip-phone.js',
       '/dist/tone-synth.js',
       '/dist/wcs-engine.js',
@@ -178,5 +182,25 @@ describe('dist/sip-phone.js in a plain page', function () {
       { timeout: 10_000 },
     );
     expect(phones.map((p) => p.getAttribute('session-status'))).to.deep.equal(['REGISTERED', 'REGISTERED']);
+  });
+  it('a page that only shows the phone fetches the shell and its base, nothing more', async () => {
+    const page = document.createElement('iframe');
+    page.srcdoc = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>idle phone</title>
+      <script type="module" src="${BUNDLE}"></script></head>
+      <body><sip-phone wcs-url="${gateway!.url}" sip-login="10005"></sip-phone></body></html>`;
+    const loaded = new Promise((resolve) => page.addEventListener('load', resolve, { once: true }));
+    document.body.append(page);
+    try {
+      await loaded;
+      const win = page.contentWindow as PageWindow;
+      const phone = page.contentDocument!.querySelector('sip-phone')!;
+      await waitFor(() => inShadow(phone, '[part~="connect-button"]'), () => 'the phone should render');
+      // Give a lazy load, if any were started, the time to show up.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const fetched = win.performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname);
+      expect(fetched.filter((p) => p.endsWith('.js')).sort()).to.deep.equal(['/dist/sip-phone-base.js', '/dist/sip-phone.js']);
+    } finally {
+      page.remove();
+    }
   });
 });

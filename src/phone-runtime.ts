@@ -1,0 +1,345 @@
+/**
+ * What `<sip-phone>` needs once it connects: the call-state model, the child elements, the
+ * engine, the tones, reconnecting and focus. `sip-phone.ts` loads this module on the first
+ * connect (or the first call method), so a page that only shows the phone downloads the
+ * element's shell and Lit, not this.
+ *
+ * The runtime owns no DOM of its own: it provides the state to the children through Lit
+ * context on the host, feeds `reduce()` with what the engine reports and what a person
+ * asks, and carries out the effects it returns.
+ */
+import type { ReactiveControllerHost } from 'lit';
+import { ContextProvider } from '@lit/context';
+import {
+  activeCall,
+  phoneStateContext,
+  ringingCall,
+  type PhoneError,
+  type PhoneState,
+} from './call-context.js';
+import { reduce, type EngineCommand, type Intent, type PhoneAction, type PhoneEffect } from './call-state.js';
+import { ReconnectController } from './controllers/reconnect.js';
+import { ToneController, type Tone } from './controllers/tones.js';
+import type {
+  ConnectOptions,
+  DtmfType,
+  Engine,
+  EngineFactory,
+  EngineListener,
+  MediaDisplays,
+  SessionStatus,
+} from './engine/engine.js';
+import {
+  SipCallRequestEvent,
+  SipCallStatusEvent,
+  SipErrorEvent,
+  SipIncomingCallEvent,
+  SipSessionStatusEvent,
+  type CallAction,
+  type SipCallActionEvent,
+  type SipDialEvent,
+  type SipDtmfEvent,
+  type SipTransferEvent,
+} from './events.js';
+import './parts.js';
+
+/** The element the runtime works for (its public properties, and the controller host API). */
+export interface RuntimeHostElement extends HTMLElement, ReactiveControllerHost {
+  engineFactory: EngineFactory;
+  dtmfType: DtmfType;
+  sipLogin: string;
+  noReconnect: boolean;
+}
+
+/** What the element lets its runtime read and change. */
+export interface RuntimeAccess {
+  state(): PhoneState;
+  setState(state: PhoneState): void;
+  announce(text: string): void;
+  /** Where the websdk puts a call's media elements. */
+  displays(): MediaDisplays;
+  /** The attributes, checked: connect options, or what is wrong with them. */
+  options(): ConnectOptions | PhoneError;
+  /** The configuration the state model needs (login, callee, ...). */
+  configuration(): Extract<PhoneAction, { type: 'configure' }>;
+}
+
+export class PhoneRuntime {
+  /** The ring, call-waiting and ringback tones. */
+  readonly tones: ToneController;
+  readonly #reconnect: ReconnectController;
+  readonly #provider: ContextProvider<typeof phoneStateContext>;
+  #engine?: Engine;
+  #enginePromise?: Promise<Engine>;
+  /** Bumped on every connect/disconnect, so callbacks from an older session are ignored. */
+  #generation = 0;
+  /** The session came up since the last connect(): losing it now means reconnecting. */
+  #wasUp = false;
+  /** Where focus was before a call rang in, to give it back afterwards. */
+  #focusBeforeRing: HTMLElement | null = null;
+
+  constructor(
+    private readonly host: RuntimeHostElement,
+    private readonly access: RuntimeAccess,
+  ) {
+    this.#provider = new ContextProvider(host, { context: phoneStateContext, initialValue: access.state() });
+    this.tones = new ToneController(host);
+    this.#reconnect = new ReconnectController(host, {
+      scheduled: (attempt, delayMs) => this.dispatch({ type: 'reconnect-scheduled', attempt, delayMs }),
+      retry: () => void this.#open(true),
+    });
+    this.dispatch(access.configuration());
+  }
+
+  get connected(): boolean {
+    const s = this.access.state().session;
+    return s === 'ESTABLISHED' || s === 'REGISTERED';
+  }
+
+  /** Seconds until a waiting reconnect (0 when none waits). */
+  get reconnectSeconds(): number {
+    return this.#reconnect.secondsLeft;
+  }
+
+  async connect(): Promise<void> {
+    if (this.#reconnect.pending) {
+      this.#reconnect.now();
+      return;
+    }
+    const session = this.access.state().session;
+    if (session === 'CONNECTING' || this.connected) return;
+    this.#wasUp = false;
+    this.tones.unlock();
+    await this.#open(false);
+  }
+
+  disconnect(): void {
+    this.#reconnect.reset();
+    this.#wasUp = false;
+    this.dispatch({ type: 'disconnect' });
+    this.#engine?.disconnect();
+    this.#generation++;
+  }
+
+  intent(intent: Intent): void {
+    this.dispatch({ type: 'intent', intent });
+  }
+
+  dispatch(action: PhoneAction): void {
+    const before = this.access.state();
+    const { state, effects } = reduce(before, action, performance.now());
+    this.#setState(state);
+    for (const effect of effects) this.#run(effect);
+    this.#afterChange(before, this.access.state());
+  }
+
+  // ---- what the children ask (their events reach the host) ---------------------------
+
+  onDial = (e: SipDialEvent): void => {
+    e.stopPropagation();
+    if (!this.host.dispatchEvent(new SipCallRequestEvent(e.detail.number))) return;
+    this.intent({ type: 'dial', number: e.detail.number, video: e.detail.video });
+  };
+
+  onDtmf = (e: SipDtmfEvent): void => {
+    e.stopPropagation();
+    this.intent({ type: 'dtmf', digits: e.detail.digits });
+  };
+
+  onTransfer = (e: SipTransferEvent): void => {
+    e.stopPropagation();
+    this.intent({ type: 'transfer', target: e.detail.target });
+  };
+
+  onAction = (e: SipCallActionEvent): void => {
+    e.stopPropagation();
+    const { callId } = e.detail;
+    const intents: Record<CallAction, Intent> = {
+      answer: { type: 'answer', callId, video: false },
+      'answer-video': { type: 'answer', callId, video: true },
+      'camera-off': { type: 'camera', off: true },
+      'camera-on': { type: 'camera', off: false },
+      decline: { type: 'decline', callId },
+      hangup: { type: 'hangup', callId },
+      mute: { type: 'mute', muted: true },
+      unmute: { type: 'mute', muted: false },
+      hold: { type: 'hold', held: true },
+      unhold: { type: 'hold', held: false },
+      swap: { type: 'resume', callId },
+      resume: { type: 'resume', callId },
+    };
+    this.intent(intents[e.detail.action]);
+  };
+
+  /** Digits typed while the phone has focus (outside a text field) are sent as DTMF in a call. */
+  onKeydown = (e: KeyboardEvent): void => {
+    if (activeCall(this.access.state())?.status !== 'ESTABLISHED' || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (!/^[0-9*#]$/.test(e.key)) return;
+    if (e.composedPath().some((node) => node instanceof HTMLInputElement)) return;
+    e.preventDefault();
+    this.intent({ type: 'dtmf', digits: e.key });
+  };
+
+  // ---- effects -----------------------------------------------------------------------
+
+  #setState(state: PhoneState): void {
+    this.access.setState(state);
+    this.#provider.setValue(state);
+  }
+
+  #run(effect: PhoneEffect): void {
+    const host = this.host;
+    switch (effect.kind) {
+      case 'engine':
+        this.#command(effect.command);
+        return;
+      case 'session-status':
+        host.dispatchEvent(new SipSessionStatusEvent(effect.detail));
+        return;
+      case 'call-status':
+        host.dispatchEvent(new SipCallStatusEvent(effect.detail));
+        return;
+      case 'incoming-call':
+        host.dispatchEvent(new SipIncomingCallEvent(effect.detail));
+        return;
+      case 'error':
+        host.dispatchEvent(new SipErrorEvent(effect.error));
+        return;
+      case 'announce':
+        this.access.announce(effect.text);
+        return;
+    }
+  }
+
+  #command(command: EngineCommand): void {
+    const engine = this.#engine;
+    if (!engine) return;
+    switch (command.op) {
+      case 'call': {
+        const { number, video } = command;
+        try {
+          const visibleName = this.host.sipLogin || undefined;
+          const call = engine.call(number, { displays: this.access.displays(), video, visibleName });
+          this.dispatch({ type: 'placed', call, video });
+        } catch (error) {
+          this.dispatch({ type: 'fail', error: { code: 'call-failed', message: `The call could not be placed: ${(error as Error).message}` } });
+        }
+        return;
+      }
+      case 'answer':
+        engine.answer(command.callId, { displays: this.access.displays(), video: command.video });
+        return;
+      case 'hangup':
+        engine.hangup(command.callId);
+        return;
+      case 'mute':
+        engine.setMuted(command.callId, command.muted);
+        return;
+      case 'hold':
+        if (command.held) engine.hold(command.callId);
+        else engine.unhold(command.callId);
+        return;
+      case 'camera':
+        engine.setCameraOff(command.callId, command.off);
+        return;
+      case 'dtmf':
+        engine.sendDtmf(command.callId, command.digits, this.host.dtmfType === 'INFO' ? 'INFO' : 'RFC2833');
+        this.tones.key(command.digits.at(-1)!);
+        return;
+      case 'transfer':
+        engine.transfer(command.callId, command.target);
+        return;
+    }
+  }
+
+  /** Tones and focus follow the calls: ring, call waiting, ringback; focus back after the last call. */
+  #afterChange(before: PhoneState, after: PhoneState): void {
+    if (before.calls === after.calls && before.activeCallId === after.activeCallId) return;
+    const ringing = ringingCall(after);
+    const active = activeCall(after);
+    let tone: Tone | null = null;
+    if (ringing) tone = after.calls.length > 1 ? 'waiting' : 'ring';
+    else if (active?.direction === 'outgoing' && active.status === 'RING') tone = 'ringback';
+    this.tones.play(tone);
+    if (before.calls.length === 0 && after.calls.length > 0 && ringing) {
+      const focused = deepActiveElement();
+      this.#focusBeforeRing = focused && !this.host.shadowRoot?.contains(focused) ? focused : null;
+    } else if (after.calls.length === 0 && before.calls.length > 0) {
+      const target = this.#focusBeforeRing;
+      this.#focusBeforeRing = null;
+      if (target?.isConnected && this.host.matches(':focus-within')) target.focus();
+    }
+  }
+
+  // ---- the session ------------------------------------------------------------------
+
+  /** Opens a session: a person's or the page's connect(), or a reconnect (`resume`). */
+  async #open(resume: boolean): Promise<void> {
+    const options = this.access.options();
+    if ('code' in options) {
+      this.#reconnect.reset();
+      this.dispatch({ type: 'fail', error: options });
+      return;
+    }
+    const generation = ++this.#generation;
+    this.dispatch({ type: 'connect' });
+    let engine: Engine;
+    try {
+      engine = await this.#loadEngine();
+    } catch (error) {
+      if (generation !== this.#generation) return;
+      this.#sessionChanged('FAILED', {
+        code: 'engine-unavailable',
+        message: `The phone could not load its call engine (${(error as Error).message}).`,
+      });
+      return;
+    }
+    if (generation !== this.#generation) return;
+    const resumeToken = resume && !options.authToken ? engine.authToken : undefined;
+    engine.connect({ ...options, keepAlive: true, resumeToken }, this.#listener(generation));
+  }
+
+  #listener(generation: number): EngineListener {
+    const live = () => generation === this.#generation;
+    return {
+      sessionStatus: (status, failure) => live() && this.#sessionChanged(status, failure),
+      incomingCall: (call) => live() && this.dispatch({ type: 'incoming', call }),
+      callStatus: (call, status, reason, failure) =>
+        live() && this.dispatch({ type: 'call-status', callId: call.id, status, reason, failure }),
+      transferFailed: (call, reason) => live() && this.dispatch({ type: 'transfer-failed', callId: call.id, reason }),
+      mediaFailed: (call) => live() && this.dispatch({ type: 'media-failed', callId: call.id }),
+    };
+  }
+
+  #sessionChanged(status: SessionStatus, failure?: PhoneError): void {
+    if (status === 'ESTABLISHED') this.#wasUp = true;
+    this.dispatch({ type: 'session', status, failure });
+    if (this.connected) {
+      this.#reconnect.reset();
+      return;
+    }
+    const lost = status === 'DISCONNECTED' || status === 'FAILED';
+    // A refused login is not retried: the same credentials would be refused again.
+    const retry = lost && this.#wasUp && !this.host.noReconnect && failure?.code !== 'registration-failed';
+    if (retry) this.#reconnect.schedule();
+    else if (lost) this.#reconnect.reset();
+  }
+
+  async #loadEngine(): Promise<Engine> {
+    if (this.#engine) return this.#engine;
+    this.#enginePromise ??= this.host.engineFactory();
+    try {
+      this.#engine = await this.#enginePromise;
+    } catch (error) {
+      this.#enginePromise = undefined;
+      throw error;
+    }
+    return this.#engine;
+  }
+}
+
+function deepActiveElement(): HTMLElement | null {
+  let active = document.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active instanceof HTMLElement ? active : null;
+}
