@@ -73,14 +73,46 @@ export abstract class CallLeg {
 }
 
 /**
+ * Who is registered: every session of a login, as SIP registrars keep several contacts of
+ * one account (two tabs, the tag twice on a page). A call to the login rings them all.
+ */
+export class Registrations {
+  private readonly byLogin = new Map<string, Set<CallSession>>();
+
+  add(login: string, session: CallSession): void {
+    let sessions = this.byLogin.get(login);
+    if (!sessions) this.byLogin.set(login, (sessions = new Set()));
+    sessions.add(session);
+  }
+
+  remove(login: string | undefined, session: CallSession): void {
+    const sessions = login === undefined ? undefined : this.byLogin.get(login);
+    if (!sessions?.delete(session)) return;
+    if (sessions.size === 0) this.byLogin.delete(login!);
+  }
+
+  /** The open sessions registered for `login`, oldest first. */
+  of(login: string): CallSession[] {
+    return [...(this.byLogin.get(login) ?? [])].filter((s) => s.open);
+  }
+
+  /** Registered sessions, all logins together. */
+  get size(): number {
+    let n = 0;
+    for (const sessions of this.byLogin.values()) n += sessions.size;
+    return n;
+  }
+}
+
+/**
  * The websdk side of a call handler: the legs, the request checks, the frames. Subclasses
  * place and answer calls, hold, send DTMF, transfer and drop legs their own way.
  */
 export abstract class CallSignalling<L extends CallLeg> implements CallHandler {
   /** Live legs by callId. */
   readonly legs = new Map<string, L>();
-  /** login -> the session that registered it last (newest registration wins). */
-  readonly registrations = new Map<string, CallSession>();
+  /** login -> every session registered for it. */
+  readonly registrations = new Registrations();
   readonly totals = { calls: 0, established: 0, transfers: 0 };
 
   constructor(protected readonly log: Logger) {}

@@ -43,12 +43,21 @@ export class Leg extends CallLeg {
 
 type CallState = 'setup' | 'ringing' | 'established' | 'ended';
 
-/** Two legs. A transfer attempt is a call whose caller leg still belongs to its parent. */
+/**
+ * A caller leg and the callee leg that answered. While it rings, the callee is every session
+ * registered for the callee's login: one leg each (`forks`); the first to answer becomes `b`
+ * and the others end ("Answered elsewhere"). A transfer attempt is a call whose caller leg
+ * still belongs to its parent.
+ */
 export class Call {
   readonly id = randomUUID();
   state: CallState = 'setup';
   a!: Leg;
   b: Leg | undefined;
+  /** The callee's legs while it rings. */
+  forks: Leg[] = [];
+  /** A fork declined (its browser hung up while it rang): busy, if none is left. */
+  declined = false;
   noAnswerTimer: NodeJS.Timeout | undefined;
   /** On a call being transferred: who asked, and the attempt toward the target. */
   transfer: { from: Leg; attempt: Call } | undefined;
@@ -65,13 +74,11 @@ export class Switchboard extends CallSignalling<Leg> {
   }
 
   register(login: string, session: CallSession): void {
-    this.registrations.set(login, session);
+    this.registrations.add(login, session);
   }
 
   unregister(session: CallSession): void {
-    if (session.login && this.registrations.get(session.login) === session) {
-      this.registrations.delete(session.login);
-    }
+    this.registrations.remove(session.login, session);
   }
 
   // ---- placing a call ----------------------------------------------------------------------
@@ -99,58 +106,73 @@ export class Switchboard extends CallSignalling<Leg> {
       return;
     }
     const calleeLogin = accountOf(calleeRaw);
-    const target = this.registrations.get(calleeLogin);
-    if (!target || !target.open) {
+    // Every session of the callee rings, one already in a call too (call waiting: busy is
+    // then that phone's answer), except the caller's own.
+    const targets = this.registrations.of(calleeLogin).filter((target) => target !== session);
+    if (targets.length === 0) {
       this.log.info(`call ${callId}: ${callerLogin} -> ${calleeLogin}: not registered`);
       this.endCall(call, { status: 'FAILED', info: 'Not Found' });
       return;
     }
-    if (this.isBusy(target)) {
-      this.log.info(`call ${callId}: ${callerLogin} -> ${calleeLogin}: busy`);
-      this.endCall(call, { status: 'BUSY', info: 'Busy Here' });
-      return;
-    }
     const shape = shapeOfSdp(sdp);
-    // Reserve the callee now, so that a concurrent call to it finds it busy.
-    const b = new Leg(this.newCallId(), target, true, callerLogin, calleeLogin, a.visibleName, call);
-    call.b = b;
-    this.legs.set(b.callId, b);
-    this.log.info(`call ${callId}: ${callerLogin} -> ${calleeLogin} (callee leg ${b.callId})`);
+    const forks = targets.map((target) => new Leg(this.newCallId(), target, true, callerLogin, calleeLogin, a.visibleName, call));
+    call.forks = forks;
+    for (const fork of forks) this.legs.set(fork.callId, fork);
+    this.log.info(`call ${callId}: ${callerLogin} -> ${calleeLogin} (callee legs ${forks.map((f) => f.callId).join(', ')})`);
 
     const flows = shape.flows;
-    const [accepted, offer] = await Promise.allSettled([
+    const [accepted, ...offers] = await Promise.allSettled([
       MediaLeg.acceptOffer(this.options.media, sdp, `leg ${callId}`),
-      // The callee gets what the caller sends, and is asked for what the caller receives.
-      MediaLeg.createOffer(
-        this.options.media,
-        shape.videoCodec,
-        { audio: flows.audio.send, video: flows.video.send },
-        { audio: flows.audio.recv, video: flows.video.recv },
-        `leg ${b.callId}`,
+      // Each callee gets what the caller sends, and is asked for what the caller receives.
+      ...forks.map((fork) =>
+        MediaLeg.createOffer(
+          this.options.media,
+          shape.videoCodec,
+          { audio: flows.audio.send, video: flows.video.send },
+          { audio: flows.audio.recv, video: flows.video.recv },
+          `leg ${fork.callId}`,
+        ),
       ),
     ]);
-    if (accepted.status === 'rejected' || offer.status === 'rejected') {
+    const made = offers.flatMap((offer, i) => (offer.status === 'fulfilled' ? [{ fork: forks[i]!, ...offer.value }] : []));
+    if (accepted.status === 'rejected' || made.length === 0 || call.state === 'ended') {
       if (accepted.status === 'fulfilled') void accepted.value.close();
-      if (offer.status === 'fulfilled') void offer.value.leg.close();
-      const reason = accepted.status === 'rejected' ? accepted.reason : offer.status === 'rejected' ? offer.reason : '';
-      this.log.warn(`call ${callId}: media setup failed: ${errorMessage(reason)}`);
+      for (const { leg } of made) void leg.close();
+      if (call.state === 'ended') return;
+      const failed = accepted.status === 'rejected' ? accepted : offers.find((o) => o.status === 'rejected');
+      this.log.warn(`call ${callId}: media setup failed: ${errorMessage(failed?.status === 'rejected' ? failed.reason : '')}`);
       this.endCall(call, { status: 'FAILED', info: 'Not Acceptable Here' }, { status: 'FINISH', info: '' });
       return;
     }
-    if (call.state === 'ended') {
-      void accepted.value.close();
-      void offer.value.leg.close();
-      return;
-    }
     this.attachMedia(a, accepted.value);
-    this.attachMedia(b, offer.value.leg);
-    this.notifyIncoming(b, offer.value.sdp);
+    for (const fork of forks) {
+      const offer = made.find((m) => m.fork === fork);
+      if (offer && !fork.ended) {
+        this.attachMedia(fork, offer.leg);
+        this.notifyIncoming(fork, offer.sdp);
+      } else if (offer) {
+        void offer.leg.close();
+      } else {
+        this.dropFork(fork, { status: 'FINISH', info: '' });
+      }
+    }
+    // Every fork may have gone meanwhile (dropFork then ended the call).
+    if ((call.state as CallState) === 'ended') return;
     // The caller's SDP answer waits for the callee's: it sends the caller only what the
     // callee sends (a video track that never plays would keep its <video> from playing).
     call.state = 'ringing';
     this.sendStatus(a, 'RING');
-    this.sendStatus(b, 'RING');
+    for (const fork of call.forks) this.sendStatus(fork, 'RING');
     this.startNoAnswerTimer(call);
+  }
+
+  /** Ends one callee leg of a ringing call; the caller's call ends when no leg is left. */
+  private dropFork(fork: Leg, outcome: Outcome, callerOutcome?: Outcome): void {
+    const call = fork.call;
+    call.forks = call.forks.filter((f) => f !== fork);
+    this.finish(fork, outcome);
+    if (call.forks.length > 0 || call.state === 'ended' || call.b) return;
+    this.endCall(call, callerOutcome ?? (call.declined ? { status: 'BUSY', info: 'Busy Here' } : { status: 'FINISH', info: outcome.info }));
   }
 
   private attachMedia(leg: Leg, media: MediaLeg): void {
@@ -175,13 +197,16 @@ export class Switchboard extends CallSignalling<Leg> {
 
   protected mayAnswer(leg: Leg): boolean {
     const call = leg.call;
-    return call.b === leg && call.state === 'ringing' && leg.media !== undefined;
+    return call.forks.includes(leg) && call.b === undefined && call.state === 'ringing' && leg.media !== undefined;
   }
 
-  /** The callee's SDP answer to the server's offer. */
+  /** The callee's SDP answer to the server's offer: the first leg to answer takes the call. */
   protected async answer(leg: Leg, sdp: string): Promise<void> {
     const call = leg.call;
     const media = leg.media!;
+    call.b = leg;
+    for (const other of call.forks.filter((f) => f !== leg)) this.finish(other, { status: 'FINISH', info: 'Answered elsewhere' });
+    call.forks = [leg];
     try {
       await media.acceptAnswer(sdp);
     } catch (error) {
@@ -251,8 +276,13 @@ export class Switchboard extends CallSignalling<Leg> {
         // Caller cancels (or is gone) before an answer.
         const calleeInfo = why === 'hangup' ? 'Request Terminated' : info;
         this.endCall(call, { status: 'FINISH', info }, { status: 'FINISH', info: calleeInfo });
+      } else if (call.b !== leg) {
+        // One of the callee's sessions declines (or goes): the others ring on; when none is
+        // left, the caller hears busy if one declined.
+        if (why === 'hangup') call.declined = true;
+        this.dropFork(leg, { status: 'FINISH', info: why === 'hangup' ? '' : info });
       } else if (why === 'hangup') {
-        // Callee declines.
+        // The callee declines.
         this.endCall(call, { status: 'BUSY', info: 'Busy Here' }, { status: 'FINISH', info: '' });
       } else {
         this.endCall(call, { status: 'FINISH', info }, { status: 'FINISH', info });
@@ -279,12 +309,12 @@ export class Switchboard extends CallSignalling<Leg> {
       attempt.state = 'ended';
       this.options.timers.clear(attempt.noAnswerTimer);
       attempt.noAnswerTimer = undefined;
-      if (attempt.b) this.finish(attempt.b, { status: 'FINISH', info: 'Request Terminated' });
+      for (const leg of attempt.forks) this.finish(leg, { status: 'FINISH', info: 'Request Terminated' });
       this.calls.delete(attempt);
       this.sendTransfer(transfer.from, 'FAILED', 'Request Terminated');
     }
     this.finish(call.a, callerOutcome);
-    if (call.b) this.finish(call.b, calleeOutcome);
+    for (const leg of new Set([...call.forks, ...(call.b ? [call.b] : [])])) this.finish(leg, calleeOutcome);
     this.calls.delete(call);
   }
 
@@ -338,13 +368,15 @@ export class Switchboard extends CallSignalling<Leg> {
     }
     this.sendTransfer(leg, 'TRYING');
     const targetLogin = targetRaw ? accountOf(targetRaw) : '';
-    const target = this.registrations.get(targetLogin);
-    if (!target || !target.open) {
+    // A transfer rings one session of the target: the newest one not in a call.
+    const sessions = this.registrations.of(targetLogin);
+    const target = sessions.filter((s) => !this.isBusy(s)).at(-1);
+    if (sessions.length === 0) {
       this.log.info(`transfer ${leg.callId} -> ${targetLogin}: not registered`);
       this.sendTransfer(leg, 'FAILED', 'Not Found');
       return;
     }
-    if (this.isBusy(target)) {
+    if (!target) {
       this.log.info(`transfer ${leg.callId} -> ${targetLogin}: busy`);
       this.sendTransfer(leg, 'FAILED', 'Busy Here');
       return;
@@ -356,7 +388,7 @@ export class Switchboard extends CallSignalling<Leg> {
     attempt.a = other;
     attempt.parent = call;
     const t = new Leg(this.newCallId(), target, true, party, targetLogin, party, attempt);
-    attempt.b = t;
+    attempt.forks = [t];
     this.calls.add(attempt);
     this.legs.set(t.callId, t);
     call.transfer = { from: leg, attempt };
@@ -414,7 +446,7 @@ export class Switchboard extends CallSignalling<Leg> {
     attempt.state = 'ended';
     this.options.timers.clear(attempt.noAnswerTimer);
     attempt.noAnswerTimer = undefined;
-    if (attempt.b) this.finish(attempt.b, targetOutcome);
+    for (const leg of new Set([...attempt.forks, ...(attempt.b ? [attempt.b] : [])])) this.finish(leg, targetOutcome);
     this.calls.delete(attempt);
     const parent = attempt.parent;
     attempt.parent = undefined;

@@ -431,7 +431,8 @@ describe('calls', () => {
     assert.equal(payload(await r.a.nextStatus('a1', 2000))['status'], 'FAILED');
     assert.equal(payload(await r.b.nextStatus(r.bId))['status'], 'FINISH');
     assert.deepEqual(failFrames(r.a).at(-1), { apiMethod: 'call', callId: 'a1', status: 'FAILED', info: 'Request Timeout' });
-    // Busy: a second caller to a callee in a call.
+    // Call waiting: a second caller to a callee in a call rings it too; busy is the callee's
+    // answer (a decline).
     const aMedia2 = new FakeBrowser();
     t.after(() => aMedia2.close());
     r.a.send('call', { callId: 'a2', callee: '10006', sdp: await aMedia2.offer() });
@@ -440,8 +441,11 @@ describe('calls', () => {
     const cMedia = new FakeBrowser();
     t.after(() => cMedia.close());
     c.send('call', { callId: 'c1', callee: '10006', sdp: await cMedia.offer() });
+    const waiting = payload(await r.b.next((f) => f.message === 'notifyIncomingCall' && payload(f)['caller'] === '10007'));
+    await c.next((f) => f.message === 'ring');
+    r.b.send('hangup', { callId: waiting['callId'] });
     await c.next((f) => f.message === 'finish');
-    assert.deepEqual(c.statuses('c1'), ['TRYING', 'BUSY']);
+    assert.deepEqual(c.statuses('c1'), ['TRYING', 'RING', 'BUSY']);
     assert.equal(failFrames(c).at(-1)?.['info'], 'Busy Here');
     // Decline: callee hangs up while ringing.
     await r.a.next((f) => f.message === 'ring' && payload(f)['callId'] === 'a2');
@@ -451,6 +455,66 @@ describe('calls', () => {
     await r.a.close();
     await r.b.close();
     await c.close();
+    await idle(gw);
+  });
+
+  test('one login on two sessions: both ring, the first answer wins, the other gets "Answered elsewhere"', async (t) => {
+    const gw = await gateway(t);
+    const a = await login(gw.url, '10005');
+    const b1 = await login(gw.url, '10006');
+    const b2 = await login(gw.url, '10006');
+    assert.equal(gw.stats().registrations, 3);
+    const aMedia = new FakeBrowser();
+    const bMedia = new FakeBrowser();
+    t.after(async () => {
+      await aMedia.close();
+      await bMedia.close();
+    });
+    a.send('call', { callId: 'a1', callee: '10006', sdp: await aMedia.offer() });
+    const [sdp1, sdp2] = [await b1.next('setRemoteSDP'), await b2.next('setRemoteSDP')];
+    const id1 = String(payload(await b1.next('notifyIncomingCall'))['callId']);
+    const id2 = String(payload(await b2.next('notifyIncomingCall'))['callId']);
+    assert.notEqual(id1, id2);
+    await b1.next((f) => f.message === 'ring');
+    await b2.next((f) => f.message === 'ring');
+    // The second session answers; the first one stops ringing.
+    b2.send('answer', { callId: id2, sdp: await bMedia.answer(String(sdp2.data[1])), hasVideo: false });
+    const ended = payload(await b1.next((f) => f.message === 'finish'));
+    assert.deepEqual([ended['callId'], ended['status'], ended['info']], [id1, 'FINISH', 'Answered elsewhere']);
+    await aMedia.acceptAnswer(String((await a.next('setRemoteSDP')).data[1]));
+    await a.next((f) => f.message === 'talk');
+    await bMedia.connected();
+    aMedia.startSending();
+    await until(() => bMedia.received > 20, 5000, 'audio reaches the session that answered');
+    assert.ok(sdp1.data[1], 'the first session got its own offer');
+    // A session answering too late is told the call is gone.
+    b1.send('answer', { callId: id1, sdp: 'v=0', hasVideo: false });
+    assert.deepEqual(payload(await b1.next('fail')), { apiMethod: 'answer', callId: id1, status: 'FAILED', info: 'Call not found' });
+    a.send('hangup', { callId: 'a1' });
+    await b2.next((f) => f.message === 'finish');
+    // Both decline: the caller hears busy only when the last one has declined.
+    const aMedia2 = new FakeBrowser();
+    t.after(() => aMedia2.close());
+    a.send('call', { callId: 'a2', callee: '10006', sdp: await aMedia2.offer() });
+    const in1 = String(payload(await b1.next((f) => f.message === 'notifyIncomingCall' && payload(f)['callId'] !== id1))['callId']);
+    const in2 = String(payload(await b2.next((f) => f.message === 'notifyIncomingCall' && payload(f)['callId'] !== id2))['callId']);
+    await a.next((f) => f.message === 'ring' && payload(f)['callId'] === 'a2');
+    b1.send('hangup', { callId: in1 });
+    await b1.next((f) => f.message === 'finish' && payload(f)['callId'] === in1);
+    await sleep(100);
+    assert.deepEqual(a.statuses('a2'), ['TRYING', 'RING'], 'the caller still rings the other session');
+    b2.send('hangup', { callId: in2 });
+    assert.equal(payload(await a.next((f) => f.message === 'finish' && payload(f)['callId'] === 'a2'))['status'], 'BUSY');
+    // A session that leaves takes only its own registration with it.
+    await b2.close();
+    await until(() => gw.stats().registrations === 2, 2000, 'one registration of 10006 left');
+    const aMedia3 = new FakeBrowser();
+    t.after(() => aMedia3.close());
+    a.send('call', { callId: 'a3', callee: '10006', sdp: await aMedia3.offer() });
+    await b1.next((f) => f.message === 'notifyIncomingCall' && payload(f)['caller'] === '10005' && payload(f)['callId'] !== in1 && payload(f)['callId'] !== id1);
+    a.send('hangup', { callId: 'a3' });
+    await a.close();
+    await b1.close();
     await idle(gw);
   });
 

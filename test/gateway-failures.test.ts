@@ -56,17 +56,21 @@ describe('gateway: failures and what the other side sees (acceptance 3)', functi
     expect(callWarnings(alice)).to.deep.equal(['FAILED: Not Found']);
   });
 
-  it('callee already in a call: the caller gets BUSY "Busy Here"; the call in progress goes on', async () => {
+  it('callee already in a call: it rings (call waiting); its decline gives the caller BUSY; the call in progress goes on', async () => {
     const alice = await phone('10005');
     const bob = await phone('10006');
     const carol = await phone('10007');
     const [first, inc] = await alice.callAnswered(bob, '10006');
 
     const second = carol.call('10006');
+    const waiting = await bob.waitIncoming();
+    await waiting.waitStatus('RING');
+    await second.waitStatus('RING');
+    waiting.call.hangup();
     await second.waitStatus('BUSY');
-    expect(second.statuses).to.deep.equal(['TRYING', 'BUSY']);
+    expect(second.statuses).to.deep.equal(['TRYING', 'RING', 'BUSY']);
     expect(callWarnings(carol)).to.deep.equal(['BUSY: Busy Here']);
-    expect(bob.incoming.length).to.equal(1);
+    expect(bob.incoming.length).to.equal(2);
     const pc = await inc.connectedPeerConnection();
     await waitForGrowth(() => inboundAudioBytes(pc), 1000, 5000, 'the first call still carries audio');
     expect(first.statuses.at(-1)).to.equal('ESTABLISHED');

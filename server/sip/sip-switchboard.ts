@@ -104,6 +104,8 @@ class SipLeg extends CallLeg {
   transfer: string | undefined;
   /** Direction of the far end's last SDP (its answer to our hold shows it saw sendonly). */
   remoteDirection: string | undefined;
+  /** Why the far end cancelled this incoming call, when it said (another contact answered). */
+  cancelInfo: string | undefined;
 
   constructor(
     callId: string,
@@ -432,7 +434,7 @@ export class SipSwitchboard extends CallSignalling<SipLeg> {
       return result.ok ? { ok: false, info: 'Gone' } : result;
     }
     account.registered = true;
-    this.registrations.set(login, session);
+    this.registrations.add(login, session);
     this.log.info(`sip ${login}: registered at ${this.options.server}`);
     return { ok: true };
   }
@@ -453,6 +455,16 @@ export class SipSwitchboard extends CallSignalling<SipLeg> {
   private attach(leg: SipLeg, sip: Inviter | Invitation): void {
     leg.sip = sip;
     this.legOfSession.set(sip, leg);
+    if (sip instanceof Invitation) {
+      // A forked INVITE another contact of the account answered: the proxy cancels this
+      // one with `Reason: SIP;cause=200` (RFC 3326), and the browser is told why.
+      sip.delegate = {
+        ...sip.delegate,
+        onCancel: (cancel) => {
+          if (/cause=200\b/.test(cancel.request.getHeader('Reason') ?? '')) leg.cancelInfo = 'Answered elsewhere';
+        },
+      };
+    }
     leg.bridge =
       this.options.media === 'relay'
         ? new RelayBridge(leg, (sdp) => leg.session.send('setRemoteSDP', leg.callId, sdp))
@@ -464,7 +476,7 @@ export class SipSwitchboard extends CallSignalling<SipLeg> {
       // FAILED with the reason): let that run first.
       setImmediate(() => {
         if (leg.ended) return;
-        const info = leg.established ? '' : leg.incoming ? 'Request Terminated' : '';
+        const info = leg.established ? '' : leg.incoming ? (leg.cancelInfo ?? 'Request Terminated') : '';
         this.finish(leg, { status: 'FINISH', info });
       });
     });
@@ -563,11 +575,6 @@ export class SipSwitchboard extends CallSignalling<SipLeg> {
     const offer = invitation.body;
     if (!session.open) {
       await invitation.reject({ statusCode: 480 }).catch(() => undefined);
-      return;
-    }
-    if (this.isBusy(session)) {
-      this.log.info(`incoming call to ${account.login}: busy`);
-      await invitation.reject({ statusCode: 486 }).catch(() => undefined);
       return;
     }
     if (!offer) {
@@ -796,7 +803,7 @@ export class SipSwitchboard extends CallSignalling<SipLeg> {
     const account = this.accounts.get(session);
     if (!account) return;
     this.accounts.delete(session);
-    if (this.registrations.get(account.login) === session) this.registrations.delete(account.login);
+    this.registrations.remove(account.login, session);
     this.stopUa(account.ua);
   }
 
