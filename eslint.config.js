@@ -51,7 +51,7 @@ export default defineConfig(
   },
   // Node code: the gateway, the build and test tooling, the benchmarks.
   {
-    files: ['server/**/*.ts', 'scripts/**/*.{js,mjs,ts}', 'demo/**/*.ts', '*.{js,mjs}', 'test/gateway-plugin.ts', 'bench/**/*.ts'],
+    files: ['server/**/*.ts', 'scripts/**/*.{js,mjs,ts}', 'demo/**/*.ts', '*.{js,mjs}', 'test/gateway-plugin.ts', 'test/tcp-proxy.ts', 'bench/**/*.ts'],
     ignores: ['bench/pages/**'],
     languageOptions: { globals: globals.node },
   },
@@ -63,7 +63,7 @@ export default defineConfig(
   // Browser tests and their helpers (mocha globals).
   {
     files: ['test/**/*.{ts,js}'],
-    ignores: ['test/gateway-plugin.ts'],
+    ignores: ['test/gateway-plugin.ts', 'test/tcp-proxy.ts'],
     languageOptions: { globals: { ...globals.browser, ...globals.mocha } },
     rules: {
       // Chai's property assertions (`expect(x).to.be.true`) are expressions by design.

@@ -4,7 +4,7 @@
 // and answer with the same status, transfer and `fail` frames; each subclass says how a
 // request is carried out.
 import { randomUUID } from 'node:crypto';
-import type { MediaLeg } from './media.js';
+import type { Impairment, MediaLeg } from './media.js';
 import {
   DTMF_PATTERN,
   DTMF_TYPES,
@@ -119,7 +119,7 @@ export abstract class CallSignalling<L extends CallLeg> implements CallHandler {
 
   abstract onTransfer(session: CallSession, p: Record<string, unknown>): Promise<void>;
   abstract register(login: string, session: CallSession): void;
-  abstract sessionClosed(session: CallSession): void;
+  abstract sessionClosed(session: CallSession, parkToken?: string): void;
 
   /** The caller's leg of a `call` request whose callId is new. */
   protected abstract callerLeg(session: CallSession, callId: string, visibleName: string, p: Record<string, unknown>): L;
@@ -145,6 +145,8 @@ export abstract class CallSignalling<L extends CallLeg> implements CallHandler {
   protected abstract release(leg: L): void;
   /** REST `call/find_all` fields that only this handler knows. */
   protected abstract describe(leg: L): Record<string, unknown>;
+  /** The leg's WebRTC endpoint in the gateway, when the leg's media ends here. */
+  protected abstract mediaOf(leg: L): MediaLeg | undefined;
 
   // ---- frames toward the browsers ----------------------------------------------------
 
@@ -163,11 +165,15 @@ export abstract class CallSignalling<L extends CallLeg> implements CallHandler {
     };
   }
 
-  /** Sends a call status to the leg's browser (a `fail` frame first for FAILED/BUSY). */
+  /**
+   * Sends a call status to the leg's browser; before FAILED and BUSY, and before a FINISH
+   * with a reason ("Answered elsewhere", "Media Failure"), a `fail` frame with the reason: the
+   * websdk drops a status frame's `info`, but hands `fail` frames to the page (WARN).
+   */
   protected sendStatus(leg: L, status: CallStatus, info = ''): void {
     leg.status = status;
     if (!leg.notified || !leg.session.open) return;
-    if (status === 'FAILED' || status === 'BUSY') {
+    if (status === 'FAILED' || status === 'BUSY' || (status === 'FINISH' && info)) {
       leg.session.fail({ apiMethod: 'call', callId: leg.callId, status, info });
     }
     leg.session.send(statusMessage(status), this.frame(leg, status, info));
@@ -344,6 +350,16 @@ export abstract class CallSignalling<L extends CallLeg> implements CallHandler {
       // A call that ended meanwhile (hangup does not wait for DTMF) needs no refusal.
       if (!leg.ended) this.refuse(leg, 'sendDtmf', errorMessage(error));
     }
+  }
+
+  /** Test hook: impairs (or, with null, restores) the network path of a leg's media; false when there is none. */
+  impair(callId: string, impairment: Impairment | null): boolean {
+    const leg = this.legs.get(callId);
+    const media = leg && !leg.ended ? this.mediaOf(leg) : undefined;
+    if (!media) return false;
+    this.log.warn(`call ${callId}: media ${impairment ? `impaired (loss ${impairment.loss}, jitter ${impairment.jitterMs} ms)` : 'restored'} by a test hook`);
+    media.impair(impairment);
+    return true;
   }
 
   /** REST `call/terminate`. */

@@ -470,6 +470,10 @@ export class Switchboard extends CallSignalling<Leg> {
     this.unregister(session);
   }
 
+  protected mediaOf(leg: Leg): MediaLeg | undefined {
+    return leg.media;
+  }
+
   protected describe(leg: Leg): Record<string, unknown> {
     const call = leg.call;
     const other = call.a === leg ? call.b : call.a;

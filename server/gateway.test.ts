@@ -181,12 +181,23 @@ describe('registration', () => {
     await assert.rejects(startGateway({ port: 0, accountsFile: join(dir, 'missing.json'), logger: 'silent' }), /cannot read/);
   });
 
-  test('authToken: a keepAlive session can reconnect with its token only', async (t) => {
+  test('authToken: a keepAlive session whose connection was lost can reconnect with its token only', async (t) => {
     const gw = await gateway(t, { tokenTtlMs: 5000 });
+    // A keepAlive session its client closes (a clean close frame) cannot be resumed.
+    const closed = await login(gw.url, '10006', 'pass10006', { keepAlive: true });
+    const closedToken = payload(closed.frames[0]!)['authToken'] as string;
+    await closed.close();
+    await until(() => gw.stats().sessions === 0 && gw.stats().tokens === 0, 2000, 'closed session and its token gone');
+    const late = await WsClient.open(gw.url);
+    late.send('connection', { appKey: 'defaultApp', authToken: closedToken, keepAlive: true });
+    assert.match(String(payload(await late.next('fail'))['info']), /authToken/);
+    await late.closed;
+    // One whose connection drops (no close frame) can, for tokenTtlMs.
     const first = await login(gw.url, '10005', 'pass10005', { keepAlive: true });
     const token = payload(first.frames[0]!)['authToken'] as string;
-    await first.close();
+    await first.terminate();
     await until(() => gw.stats().sessions === 0, 2000, 'first session closed');
+    assert.equal(gw.stats().tokens, 1);
     const again = await WsClient.open(gw.url);
     again.send('connection', { appKey: 'defaultApp', authToken: token, keepAlive: true });
     const userData = payload(await again.next('getUserData'));

@@ -8,7 +8,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { WebSocketServer } from 'ws';
 import { Accounts, DEFAULT_ACCOUNTS_FILE, loadAccountsFile, validateAccounts } from './accounts.js';
 import { Switchboard } from './call.js';
-import { MediaRegistry } from './media.js';
+import { MediaRegistry, type Impairment } from './media.js';
 import { REST_PREFIX, handleRest } from './rest.js';
 import { Session, TokenStore, type CallHandler, type RefuseMode } from './session.js';
 import { SipSwitchboard, type SipMediaMode } from './sip/sip-switchboard.js';
@@ -70,6 +70,11 @@ export interface GatewayOptions {
   rtpengine?: string;
   /** REGISTER expiry in seconds. Default 300. */
   sipRegisterExpires?: number;
+  /**
+   * Test hook: lets `impair()` drop and delay a call leg's media datagrams (loss, jitter), so
+   * tests can cause media failures and poor quality for real. Off by default.
+   */
+  allowImpairment?: boolean;
 }
 
 export interface GatewayStats {
@@ -95,6 +100,12 @@ export interface Gateway {
   findAll(): Record<string, unknown>[];
   /** Same as REST terminate; false when there is no such call. */
   terminate(callId: string): boolean;
+  /**
+   * Test hook, only with `allowImpairment`: drops a share (`loss`, 0-1) of a leg's media
+   * datagrams both ways and delays the rest by up to `jitterMs`; null restores the path.
+   * False when there is no such leg (or no media of its own here).
+   */
+  impair(callId: string, impairment: Impairment | null): boolean;
   close(): Promise<void>;
 }
 
@@ -170,6 +181,7 @@ interface SwitchboardView {
   readonly totals: { calls: number; established: number; transfers: number };
   findAll(): Record<string, unknown>[];
   terminate(callId: string): boolean;
+  impair(callId: string, impairment: Impairment | null): boolean;
 }
 
 function sipSide(
@@ -215,6 +227,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   const switchboard: CallHandler & SwitchboardView =
     sip ?? new Switchboard({ noAnswerTimeoutMs, logger, timers, media });
   const tokens = new TokenStore(options.tokenTtlMs ?? 60_000);
+  tokens.onExpired = (token) => switchboard.tokenExpired?.(token);
   const sessions = new Set<Session>();
   const totals = { sessions: 0 };
   const sessionContext = {
@@ -307,6 +320,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     stats,
     findAll: () => switchboard.findAll(),
     terminate: (callId: string) => switchboard.terminate(callId),
+    impair(callId: string, impairment: Impairment | null) {
+      if (!options.allowImpairment) throw new Error('impair() needs the gateway option allowImpairment');
+      return switchboard.impair(callId, impairment);
+    },
     close() {
       closing ??= (async () => {
         for (const session of [...sessions]) session.shutdown();

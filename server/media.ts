@@ -136,6 +136,19 @@ export function stopDtlsRetransmissions(pc: RTCPeerConnection): void {
   }
 }
 
+/** A test's impairment of one leg's network path: UDP datagrams dropped and delayed, both ways. */
+export interface Impairment {
+  /** Share of datagrams dropped, 0-1 (1: the path is cut, ICE consent fails). */
+  loss: number;
+  /** Each datagram kept is delayed by up to this many ms (random, so they also reorder). */
+  jitterMs: number;
+}
+
+interface UdpPath {
+  send: (data: Buffer, addr?: readonly [string, number]) => Promise<void> | void;
+  onData: (data: Buffer, addr: readonly [string, number]) => void;
+}
+
 interface Outbound {
   track: MediaStreamTrack;
   clockRate: number;
@@ -163,6 +176,8 @@ export class MediaLeg implements RtpSink {
   /** Called once when ICE/DTLS fails or the transport disconnects for good. */
   onFailed: (() => void) | undefined;
   connected = false;
+  private impairment: Impairment | null = null;
+  private readonly impaired = new WeakSet<object>();
 
   private constructor(
     private readonly registry: MediaRegistry,
@@ -402,6 +417,44 @@ export class MediaLeg implements RtpSink {
       for (const out of target.out.values()) out.rebase = true;
       this.requestKeyframe();
     }
+  }
+
+  /**
+   * Test hook (the gateway's `allowImpairment` option): from now on, drops and delays this
+   * leg's UDP datagrams both ways (STUN, DTLS, RTP), as a bad network would; null restores
+   * the path. Works on werift's ICE sockets, below WebRTC, so both ends see real loss.
+   */
+  impair(impairment: Impairment | null): void {
+    this.impairment = impairment && (impairment.loss > 0 || impairment.jitterMs > 0) ? { ...impairment } : null;
+    type IceInternals = { connection: { protocols: { transport?: UdpPath }[] } };
+    for (const ice of this.pc.iceTransports as unknown as IceInternals[]) {
+      for (const protocol of ice.connection.protocols) {
+        const path = protocol.transport;
+        if (!path || this.impaired.has(path)) continue;
+        this.impaired.add(path);
+        const send = path.send.bind(path);
+        const onData = path.onData;
+        path.send = (data, addr) => this.through(() => send(data, addr));
+        path.onData = (data, addr) => this.through(() => onData(data, addr));
+      }
+    }
+  }
+
+  /** Runs `deliver` now, later, or never, as the impairment says. */
+  private through(deliver: () => unknown): void {
+    const run = (): void => {
+      try {
+        void Promise.resolve(deliver()).catch(() => undefined);
+      } catch {
+        // A datagram for a socket that closed meanwhile.
+      }
+    };
+    const impairment = this.impairment;
+    if (!impairment) return run();
+    if (Math.random() < impairment.loss) return;
+    const delay = Math.random() * impairment.jitterMs;
+    if (delay < 1) run();
+    else setTimeout(run, delay);
   }
 
   /** Asks this leg's browser for a video keyframe (RTCP PLI). */

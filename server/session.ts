@@ -27,7 +27,16 @@ export interface CallHandler {
   onDtmf(session: CallSession, p: Record<string, unknown>): void | Promise<void>;
   onTransfer(session: CallSession, p: Record<string, unknown>): Promise<void>;
   register(login: string, session: CallSession): void;
-  sessionClosed(session: CallSession): void;
+  /**
+   * A session closed. `parkToken`: its connection was lost and its keepAlive token may be
+   * resumed; a handler may keep what the session had (a SIP registration) until `resume` or
+   * `tokenExpired`.
+   */
+  sessionClosed(session: CallSession, parkToken?: string): void;
+  /** A session resumes a parked token: true when the handler took back what it kept. */
+  resume?(session: CallSession, token: string): boolean;
+  /** A parked token expired: release what was kept for it. */
+  tokenExpired?(token: string): void;
   /**
    * When present, `connection` signs in here instead of checking the local accounts (a
    * SIP server checks the credentials when the account registers).
@@ -64,10 +73,25 @@ interface SavedToken {
   expiresAt: number;
 }
 
-/** authTokens from `getUserData`, reusable by a reconnecting client (`authToken`). */
+/** How often expired tokens are dropped (their payloads, SIP credentials included, with them). */
+const TOKEN_PURGE_MS = 5000;
+
+/**
+ * authTokens from `getUserData`, reusable by a reconnecting client (`authToken`). A token of
+ * a keepAlive session whose connection was *lost* outlives it for `ttlMs`, so the client can
+ * resume it; a token whose last session closed cleanly (the client disconnected) goes at once.
+ * Expired tokens are purged on a timer (not counted in `stats().timers`: it runs for the
+ * gateway's whole life), and `onExpired` hears of each one.
+ */
 export class TokenStore {
   private readonly tokens = new Map<string, SavedToken>();
-  constructor(private readonly ttlMs: number) {}
+  private readonly purger: NodeJS.Timeout;
+  onExpired: ((token: string) => void) | undefined;
+
+  constructor(private readonly ttlMs: number) {
+    this.purger = setInterval(() => this.purge(), TOKEN_PURGE_MS);
+    this.purger.unref();
+  }
 
   issue(session: Session, saved: Omit<SavedToken, 'live' | 'expiresAt'>, token: string = randomUUID()): string {
     const existing = this.tokens.get(token);
@@ -82,20 +106,31 @@ export class TokenStore {
     return this.tokens.get(token);
   }
 
-  released(session: Session, token: string): void {
+  /** `session` closed; `lost`: its connection dropped (no close frame, or it stopped answering pings). */
+  released(session: Session, token: string, lost: boolean): void {
     const entry = this.tokens.get(token);
     if (!entry) return;
     entry.live.delete(session);
     if (entry.live.size > 0) return;
-    if (entry.keepAlive && this.ttlMs > 0) entry.expiresAt = Date.now() + this.ttlMs;
-    else this.tokens.delete(token);
+    if (entry.keepAlive && lost && this.ttlMs > 0) entry.expiresAt = Date.now() + this.ttlMs;
+    else this.drop(token);
+  }
+
+  /** True when the token's sessions are gone but it may still be resumed. */
+  parked(token: string): boolean {
+    const entry = this.tokens.get(token);
+    return !!entry && entry.live.size === 0 && entry.expiresAt > Date.now();
   }
 
   private purge(): void {
     const now = Date.now();
     for (const [token, entry] of this.tokens) {
-      if (entry.live.size === 0 && entry.expiresAt <= now) this.tokens.delete(token);
+      if (entry.live.size === 0 && entry.expiresAt <= now) this.drop(token);
     }
+  }
+
+  private drop(token: string): void {
+    if (this.tokens.delete(token)) this.onExpired?.(token);
   }
 
   get size(): number {
@@ -103,8 +138,10 @@ export class TokenStore {
     return this.tokens.size;
   }
 
+  /** Drops every token and stops the purge timer (gateway shutdown). */
   clear(): void {
-    this.tokens.clear();
+    clearInterval(this.purger);
+    for (const token of [...this.tokens.keys()]) this.drop(token);
   }
 }
 
@@ -284,7 +321,8 @@ export class Session implements CallSession {
       register = saved.registered;
       echo = { ...saved.echo, ...withoutSecrets(p), sipLogin: saved.echo['sipLogin'] };
       reuseToken = token;
-      if (saved.sip && signIn) {
+      const resumed = !!token && !!this.ctx.switchboard.resume?.(this, token);
+      if (saved.sip && signIn && !resumed) {
         // SIP mode: the token's credentials sign this session in again (REGISTER unless
         // the first session said sipRegisterRequired=false).
         sip = saved.sip;
@@ -296,7 +334,8 @@ export class Session implements CallSession {
           return;
         }
       }
-      logger.info(`session ${this.id}: reconnected with authToken as ${login ?? '(no login)'}`);
+      if (resumed) sip = saved.sip;
+      logger.info(`session ${this.id}: ${resumed ? 'resumed its parked session' : 'reconnected with authToken'} as ${login ?? '(no login)'}`);
     } else if (token && !sipLogin) {
       logger.info(`session ${this.id}: unknown authToken refused`);
       this.refuse('Unauthorized: unknown or expired authToken');
@@ -382,9 +421,13 @@ export class Session implements CallSession {
     this.state = 'closed';
     this.ctx.timers.clear(this.pingTimer);
     this.pingTimer = undefined;
-    this.ctx.switchboard.sessionClosed(this);
+    // 1006: the connection dropped without a close frame (or stopped answering pings). A
+    // keepAlive session lost that way may be resumed; one its client closed may not.
+    const lost = code === 1006;
+    const token = this.authToken;
+    if (token) this.ctx.tokens.released(this, token, lost);
+    this.ctx.switchboard.sessionClosed(this, token && this.ctx.tokens.parked(token) ? token : undefined);
     this.registered = false;
-    if (this.authToken) this.ctx.tokens.released(this, this.authToken);
     this.ctx.sessions.delete(this);
     if (!this.refused) {
       this.ctx.logger.debug(`session ${this.id} (${this.login ?? '-'}): closed (${code})`);

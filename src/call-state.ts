@@ -247,7 +247,8 @@ export function reduce(state: PhoneState, action: PhoneAction, now = 0): Reducti
     }
 
     case 'connect':
-      r.set({ session: 'CONNECTING', canCall: false, error: null });
+      // A reconnect attempt keeps showing why the phone is reconnecting.
+      r.set({ session: 'CONNECTING', canCall: false, error: state.reconnect ? state.error : null });
       r.emit({ kind: 'session-status', detail: { status: 'CONNECTING' } });
       r.announce(sessionStatusText('CONNECTING'));
       return r.result();
@@ -277,11 +278,14 @@ export function reduce(state: PhoneState, action: PhoneAction, now = 0): Reducti
       if (status === state.session && !failure) return { state, effects: [] };
       const ended = status === 'DISCONNECTED' || status === 'FAILED';
       const canCall = canCallIn(status, state.register);
+      // A reconnect attempt that fails is reported as a status, not as another error: the
+      // loss was reported once, and the phone keeps trying (a refused login still counts).
+      const retrying = state.reconnect !== null && failure?.code !== 'registration-failed';
       r.set({
         session: status,
         canCall,
-        error: failure ?? (ended ? state.error : null),
-        reconnect: canCall ? null : state.reconnect,
+        error: ended ? ((retrying ? undefined : failure) ?? state.error) : (failure ?? null),
+        reconnect: canCall || failure?.code === 'registration-failed' ? null : state.reconnect,
       });
       if (ended) {
         // The session is gone, and its calls with it.
@@ -290,8 +294,8 @@ export function reduce(state: PhoneState, action: PhoneAction, now = 0): Reducti
       if (status !== 'IDLE') {
         r.emit({ kind: 'session-status', detail: { status, ...(failure ? { reason: failure.message } : {}) } });
       }
-      if (failure) r.error(failure);
-      r.announce(failure ? failure.message : sessionStatusText(status));
+      if (failure && !retrying) r.error(failure);
+      r.announce(failure && !retrying ? failure.message : sessionStatusText(status));
       return r.result();
     }
 

@@ -114,7 +114,7 @@ export class SipCallControls extends LitElement {
           <span class="who">${callStatusText(c)}</span>
           <button part=${swap ? 'swap-button' : 'resume-button'} aria-label=${`${swap ? 'Swap to' : 'Resume'} ${c.remote}`}
             @click=${() => this.#act(swap ? 'swap' : 'resume', c.id)}>${swap ? 'Swap' : 'Resume'}</button>
-          <button class="danger" part="held-hangup-button" aria-label=${`Hang up ${c.remote}`}
+          <button class="danger" part="held-hangup-button" aria-label=${`End the call with ${c.remote}`}
             @click=${() => this.#act('hangup', c.id)}>End</button>
         </li>`,
       )}

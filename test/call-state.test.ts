@@ -107,6 +107,23 @@ describe('call-state reduce()', () => {
       expect(back.reconnect).to.equal(null);
     });
 
+    it('a failed reconnect attempt is a status, not another error; a refused login is an error and ends the retries', () => {
+      const waiting = reduceAll(registered, [
+        { type: 'session', status: 'FAILED', failure: { code: 'connection-lost', message: 'lost' } },
+        { type: 'reconnect-scheduled', attempt: 1, delayMs: 1000 },
+        { type: 'connect' },
+      ]).state;
+      const unreachable = reduce(waiting, { type: 'session', status: 'FAILED', failure: { code: 'server-unreachable', message: 'no' } });
+      expect(errorCodes(unreachable)).to.deep.equal([]);
+      expect(unreachable.state.error).to.deep.equal({ code: 'connection-lost', message: 'lost' });
+      expect(events(unreachable, 'session-status')).to.deep.equal([
+        { kind: 'session-status', detail: { status: 'FAILED', reason: 'no' } },
+      ]);
+      const refused = reduce(waiting, { type: 'session', status: 'FAILED', failure: { code: 'registration-failed', message: 'refused' } });
+      expect(errorCodes(refused)).to.deep.equal(['registration-failed']);
+      expect(refused.state.reconnect).to.equal(null);
+    });
+
     it('disconnect hangs up every call, ends each with FINISH, then DISCONNECTED', () => {
       const s = reduce(inCall(), { type: 'incoming', call: inc() }).state;
       const r = reduce(s, { type: 'disconnect' });

@@ -2,14 +2,50 @@
 // `executeServerCommand` (see test/helpers/gateway.ts). Each test file that needs a
 // gateway starts its own, so tests never share accounts or calls.
 //
+// For fault tests it also runs gateways as processes of their own (which a test can kill
+// with SIGKILL and start again on the same port), TCP proxies (test/tcp-proxy.ts) that cut,
+// refuse or blackhole a phone's path, and the gateway's media impairment hook.
+//
 // It also serves the websdk package untouched under /__websdk__/ (Flashphoner's Phone
 // example loads the prebuilt bundles as classic <script>s; the commonjs plugin would turn
 // them into ES modules under their /node_modules/ path).
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import type { TestRunnerPlugin } from '@web/test-runner';
 import { startGateway, type Gateway, type GatewayOptions } from '../server/gateway.js';
+import type { Impairment } from '../server/media.js';
+import { TcpProxy } from './tcp-proxy.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Starts `server/cli.ts` as a process of its own; resolves once it listens. */
+async function spawnGateway(port: number, args: string[]): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', '--port', String(port), '--log-level', 'warn', ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const listening = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`the gateway process did not start: ${out}`)), 20_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the gateway process exited (${code}): ${out}`));
+    });
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /Gateway listening on ws:\/\/[^:]+:(\d+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    });
+  });
+  child.removeAllListeners('exit');
+  return { child, port: listening };
+}
 
 export const WEBSDK_PREFIX = '/__websdk__/';
 
@@ -17,6 +53,8 @@ const TEXT_TYPES: Record<string, string> = { '.html': 'html', '.js': 'js', '.css
 
 export function gatewayPlugin(): TestRunnerPlugin {
   const gateways = new Map<string, Gateway>();
+  const processes = new Map<string, { child: ChildProcess; port: number }>();
+  const proxies = new Map<string, TcpProxy>();
   const websdkRoot = dirname(createRequire(import.meta.url).resolve('@flashphoner/websdk/package.json'));
   let next = 0;
   return {
@@ -49,6 +87,51 @@ export function gatewayPlugin(): TestRunnerPlugin {
           await gateway?.close();
           return true;
         }
+        case 'gateway-impair': {
+          const { id, callId, impairment } = payload as { id: string; callId: string; impairment: Impairment | null };
+          return gateways.get(id)?.impair(callId, impairment) ?? false;
+        }
+        case 'gateway-spawn': {
+          // A gateway process; `port` 0 picks one, a port given starts it there (again).
+          const { port = 0, args: extra = [] } = payload as { port?: number; args?: string[] };
+          const started = await spawnGateway(port, extra);
+          const id = `proc${++next}`;
+          processes.set(id, started);
+          return { id, url: `ws://127.0.0.1:${started.port}`, port: started.port };
+        }
+        case 'gateway-kill': {
+          const proc = processes.get(String(args.id));
+          processes.delete(String(args.id));
+          if (!proc || proc.child.exitCode !== null) return false;
+          const exited = new Promise((resolve) => proc.child.once('exit', resolve));
+          proc.child.kill('SIGKILL');
+          await exited;
+          return true;
+        }
+        case 'proxy-start': {
+          const { port } = payload as { port: number };
+          const proxy = await TcpProxy.start(port);
+          const id = `proxy${++next}`;
+          proxies.set(id, proxy);
+          return { id, port: proxy.port, url: `ws://127.0.0.1:${proxy.port}` };
+        }
+        case 'proxy-cut':
+        case 'proxy-refuse':
+        case 'proxy-blackhole':
+        case 'proxy-restore':
+        case 'proxy-stop': {
+          const proxy = proxies.get(String(args.id));
+          if (!proxy) return false;
+          if (command === 'proxy-cut') proxy.cut();
+          else if (command === 'proxy-refuse') await proxy.refuse();
+          else if (command === 'proxy-blackhole') proxy.blackhole();
+          else if (command === 'proxy-restore') await proxy.restore();
+          else {
+            proxies.delete(String(args.id));
+            await proxy.close();
+          }
+          return true;
+        }
         default:
           return undefined;
       }
@@ -56,6 +139,10 @@ export function gatewayPlugin(): TestRunnerPlugin {
     async serverStop() {
       await Promise.all([...gateways.values()].map((g) => g.close()));
       gateways.clear();
+      for (const { child } of processes.values()) child.kill('SIGKILL');
+      processes.clear();
+      await Promise.all([...proxies.values()].map((p) => p.close()));
+      proxies.clear();
     },
   };
 }

@@ -7,6 +7,7 @@ import '../src/sip-phone.js';
 import type { SipPhone } from '../src/sip-phone.js';
 import type { SipErrorEvent } from '../src/events.js';
 import { useTestGateway } from './helpers/gateway.js';
+import { rawCall } from './helpers/raw-caller.js';
 import { button, phoneText, recordEvents, waitForAttr } from './phone-helpers.js';
 
 const gatewayOf = useTestGateway();
@@ -36,4 +37,25 @@ it('a denied microphone fails the call with a clear message and leaves the phone
   }
   // The callee never rang for a call that could not start.
   expect(b.callStatus).to.equal('');
+});
+
+it('answering with the microphone denied declines the call: the caller gets a final status within 2 s', async () => {
+  const b = await fixture<SipPhone>(html`<sip-phone wcs-url=${gatewayOf().url} sip-login="10006" sip-password="pass10006"></sip-phone>`);
+  const events = recordEvents(b);
+  await b.connect();
+  await waitForAttr(b, 'session-status', 'REGISTERED');
+  const caller = await rawCall(gatewayOf().url, '10005', 'pass10005', '10006');
+  try {
+    await waitForAttr(b, 'call-status', 'RING');
+    button(b, 'Answer')!.click();
+    const answered = performance.now();
+    const final = await caller.final(2000);
+    expect(performance.now() - answered).to.be.lessThan(2000);
+    expect(final).to.equal('BUSY');
+    const errors = events.filter((e): e is SipErrorEvent => e.type === 'sip-error').map((e) => e.detail.code);
+    expect(errors).to.deep.equal(['media-denied']);
+    expect(b.sessionStatus).to.equal('REGISTERED');
+  } finally {
+    caller.close();
+  }
 });

@@ -70,7 +70,8 @@ class Deferred<T> {
 class SipAccount {
   registered = false;
   constructor(
-    readonly session: CallSession,
+    /** The websdk session using the account; a parked account keeps its lost session here. */
+    public session: CallSession,
     readonly login: string,
     readonly domain: string,
     readonly ua: UserAgent,
@@ -321,6 +322,8 @@ function code(response: { message: { statusCode?: number; reasonPhrase?: string 
 
 export class SipSwitchboard extends CallSignalling<SipLeg> {
   private readonly accounts = new Map<CallSession, SipAccount>();
+  /** User agents of lost keepAlive sessions, still registered, by token (see sessionClosed). */
+  private readonly parked = new Map<string, SipAccount>();
   private readonly legOfSession = new WeakMap<SipSession, SipLeg>();
   private readonly stopping = new Set<Promise<void>>();
 
@@ -797,14 +800,48 @@ export class SipSwitchboard extends CallSignalling<SipLeg> {
     }
   }
 
-  /** A websdk session closed: its calls end and its user agent unregisters. */
-  sessionClosed(session: CallSession): void {
+  /**
+   * A websdk session closed: its calls end and its user agent unregisters, unless the
+   * session was a keepAlive one whose connection was lost (`parkToken`): then its user agent
+   * stays registered (calls to it get 480 meanwhile) until the session resumes the token, or
+   * the token expires. No gap in the registration for a client that comes back.
+   */
+  sessionClosed(session: CallSession, parkToken?: string): void {
     for (const leg of this.legsOf(session)) this.dropLeg(leg, 'disconnect');
     const account = this.accounts.get(session);
     if (!account) return;
     this.accounts.delete(session);
     this.registrations.remove(account.login, session);
+    if (parkToken && account.registered) {
+      this.parked.set(parkToken, account);
+      this.log.info(`sip ${account.login}: connection lost, registration kept for its session to resume`);
+      return;
+    }
     this.stopUa(account.ua);
+  }
+
+  /** A session resumes a parked keepAlive token: it takes over the user agent, still registered. */
+  resume(session: CallSession, token: string): boolean {
+    const account = this.parked.get(token);
+    if (!account) return false;
+    this.parked.delete(token);
+    account.session = session;
+    this.accounts.set(session, account);
+    this.registrations.add(account.login, session);
+    this.log.info(`sip ${account.login}: session resumed, registration kept`);
+    return true;
+  }
+
+  /** A parked token expired: its user agent unregisters. */
+  tokenExpired(token: string): void {
+    const account = this.parked.get(token);
+    if (!account) return;
+    this.parked.delete(token);
+    this.stopUa(account.ua);
+  }
+
+  protected mediaOf(leg: SipLeg): MediaLeg | undefined {
+    return leg.browserMedia;
   }
 
   protected describe(leg: SipLeg): Record<string, unknown> {
@@ -826,6 +863,7 @@ export class SipSwitchboard extends CallSignalling<SipLeg> {
   /** Waits for user agents that are still unregistering. */
   async close(): Promise<void> {
     for (const session of [...this.accounts.keys()]) this.sessionClosed(session);
+    for (const token of [...this.parked.keys()]) this.tokenExpired(token);
     await Promise.all([...this.stopping]);
     this.options.rtpengine?.close();
   }

@@ -20,6 +20,9 @@ export interface TestGatewayOptions {
   sipDomain?: string;
   sipMedia?: 'relay' | 'gateway';
   rtpengine?: string;
+  /** Lets `impair()` drop and delay a leg's media (a test hook of the gateway). */
+  allowImpairment?: boolean;
+  tokenTtlMs?: number;
 }
 
 /** What the gateway counts (`stats()`), as the server defines it. */
@@ -56,6 +59,11 @@ export interface TestGateway {
   findAll(): Promise<CallLegInfo[]>;
   /** REST `POST /call/terminate`; resolves with the HTTP status. */
   terminate(callId: string): Promise<number>;
+  /**
+   * Drops `loss` (0-1) of a leg's media datagrams both ways and delays the rest by up to
+   * `jitterMs`; null restores the path. Needs `allowImpairment`.
+   */
+  impair(callId: string, impairment: { loss: number; jitterMs: number } | null): Promise<boolean>;
 }
 
 async function post(url: string, body: unknown): Promise<Response> {
@@ -93,6 +101,9 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     async terminate(callId: string) {
       const res = await post(`${restUrl}/call/terminate`, { callId });
       return res.status;
+    },
+    async impair(callId, impairment) {
+      return !!(await executeServerCommand('gateway-impair', { id, callId, impairment }));
     },
   };
 }

@@ -9,6 +9,7 @@ import type { SipPhone } from '../../src/sip-phone.js';
 import type { Engine } from '../../src/engine/engine.js';
 import type { SipCallStatusEvent, SipErrorEvent } from '../../src/events.js';
 import { TestPhone } from '../helpers/websdk-phone.js';
+import { startProxy } from '../helpers/faults.js';
 import { audioEnergy, growth, inboundAudioBytes, trackPeerConnections, trackedPeerConnections, waitFor } from '../helpers/media-stats.js';
 import { button, phoneText, recordEvents, waitForAttr } from '../phone-helpers.js';
 import { baresip, baresipEvents, baresipRtpStats, useSipGateway, stackInfo, type BaresipEvent } from './sip-helpers.js';
@@ -111,13 +112,18 @@ describe("connection options through Kamailio + rtpengine (media mode 'relay')",
     expect(errors(events)).to.deep.equal([]);
   });
 
-  it('after a keepAlive session closed, a widget with its auth-token is registered again and is called, with audio', async () => {
-    const first = await TestPhone.connect('first', { url: gateway().url, login: '10006', password: 'pass10006', keepAlive: true });
+  it('after a keepAlive session lost its connection, a widget with its auth-token takes it over, still registered, and is called, with audio', async () => {
+    // The first session's connection drops (a TCP reset through a proxy): its token outlives
+    // it, and so does its SIP registration (parked until the token is resumed or expires).
+    const proxy = await startProxy(gateway().url);
+    const first = await TestPhone.connect('first', { url: proxy.url, login: '10006', password: 'pass10006', keepAlive: true });
     const token = first.userData?.['authToken'];
     expect(token, 'authToken from getUserData').to.be.a('string').and.not.equal('');
-    await first.close();
+    await proxy.cut();
+    await proxy.stop();
     await waitFor(async () => (await gateway().stats()).sessions === 0, 5000, 'the first session did not close');
     expect((await gateway().stats()).tokens, 'the keepAlive token outlives its session').to.equal(1);
+    await first.close();
 
     const again = await fixture<SipPhone>(html`<sip-phone wcs-url=${gateway().url} auth-token=${String(token)}></sip-phone>`);
     const events = recordEvents(again);
@@ -132,7 +138,7 @@ describe("connection options through Kamailio + rtpengine (media mode 'relay')",
     await phoneEvent('10010', (e) => e.type === 'CALL_RTPESTAB', 'RTP from the browser');
     expect(await hangupCounted(again, '10010'), 'RTP packets baresip received').to.be.greaterThan(100);
     expect(errors(events)).to.deep.equal([]);
-    // The widget's session asked for no keepAlive: the token and its credentials go with it.
+    // The widget disconnects on purpose (a clean close): the token and its credentials go with it.
     again.disconnect();
     await waitFor(async () => (await gateway().stats()).tokens === 0, 5000, 'the token (and its credentials) stayed');
   });

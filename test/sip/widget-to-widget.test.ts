@@ -88,6 +88,33 @@ for (const mode of ['relay', 'gateway'] as MediaMode[]) {
       expect(statuses(aEvents).at(-1)).to.equal('BUSY');
     });
 
+    it('the same login on two phones: both ring, one answers with audio, the other stops ringing', async () => {
+      const [a] = await phones('10005');
+      const root = await fixture<HTMLDivElement>(html`<div>
+        <sip-phone id="b1" wcs-url=${gateway().url} sip-login="10006" sip-password="pass10006"></sip-phone>
+        <sip-phone id="b2" wcs-url=${gateway().url} sip-login="10006" sip-password="pass10006"></sip-phone>
+      </div>`);
+      const [b1, b2] = ['#b1', '#b2'].map((id) => root.querySelector<SipPhone>(id)!);
+      for (const b of [b1!, b2!]) await b.connect();
+      for (const b of [b1!, b2!]) await waitForAttr(b, 'session-status', 'REGISTERED');
+      const b1Events = recordEvents(b1!);
+      const before = trackedPeerConnections().length;
+      a!.call('10006');
+      await waitForAttr(b1!, 'call-status', 'RING');
+      await waitForAttr(b2!, 'call-status', 'RING');
+      button(b2!, 'Answer')!.click();
+      const answered = performance.now();
+      await waitForAttr(b1!, 'call-status', 'FINISH', 5000);
+      expect(performance.now() - answered).to.be.lessThan(5000);
+      expect(statuses(b1Events)).to.deep.equal(['RING', 'FINISH']);
+      await waitForAttr(a!, 'call-status', 'ESTABLISHED');
+      const [pcA, pcB2] = trackedPeerConnections().slice(before);
+      expect(await growth(() => inboundAudioBytes(pcA!), 1500), 'caller receives').to.be.greaterThan(2000);
+      expect(await growth(() => audioEnergy(pcB2!), 2000), 'the phone that answered hears the caller').to.be.greaterThan(0.001);
+      a!.hangup();
+      await waitForAttr(b2!, 'call-status', 'FINISH');
+    });
+
     it('leaves nothing behind on the gateway once the phones are gone', async () => {
       await fixture(html`<div></div>`);
       let last = await gateway().stats();
