@@ -14,6 +14,7 @@ import ts from 'typescript';
 import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
+import { WEBSDK_COMMONJS, websdkLean } from './scripts/websdk-lean.mjs';
 
 const tsconfig = JSON.parse(readFileSync(new URL('./tsconfig.json', import.meta.url), 'utf8'));
 
@@ -177,9 +178,11 @@ export default {
         return this.resolve(source.replace(/\.js$/, '.ts'), importer, { ...options, skipSelf: true });
       },
     },
+    // The websdk from its own source, without the providers a phone never uses (scripts/websdk-lean.mjs).
+    websdkLean(),
     nodeResolve({ browser: true, extensions: ['.ts', '.js', '.mjs'] }),
-    // Only the websdk is CommonJS (a prebuilt browserify bundle imported by default).
-    commonjs({ include: [/node_modules[\\/]@flashphoner[\\/]websdk[\\/]/], strictRequires: false }),
+    // Only the websdk and its dependencies are CommonJS.
+    commonjs({ include: WEBSDK_COMMONJS, strictRequires: false }),
     typescriptTranspile(),
     collapseTemplateWhitespace(),
     // Two compress passes: about 1.6 KB less gzip on the websdk chunk, a little on the entry.

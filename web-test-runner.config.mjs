@@ -7,15 +7,34 @@ import { createRequire } from 'node:module';
 import { dirname, join, normalize } from 'node:path';
 import { register } from 'tsx/esm/api';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
-import { fromRollup } from '@web/dev-server-rollup';
-import rollupCommonjs from '@rollup/plugin-commonjs';
 import { chromeLauncher, puppeteerCore } from '@web/test-runner-chrome';
 
 // The gateway and the plugin are TypeScript; tsx lets this ESM config import them directly.
 register();
 const { gatewayPlugin } = await import('./test/gateway-plugin.ts');
+const { PREBUILT, buildLeanWebsdk } = await import('./scripts/websdk-lean.mjs');
 
-const commonjs = fromRollup(rollupCommonjs);
+/**
+ * Every import of the websdk's prebuilt bundle gets the build the widget ships instead (its own
+ * source without the providers a phone never uses, scripts/websdk-lean.mjs), pre-bundled once
+ * to one ES module: the tests run the websdk that dist/wcs-engine.js holds.
+ */
+function leanWebsdk() {
+  const path = '/__websdk-lean__.js';
+  let code;
+  return {
+    name: 'websdk-lean',
+    async serverStart() {
+      code = await buildLeanWebsdk();
+    },
+    resolveImport({ source }) {
+      return source === PREBUILT ? path : undefined;
+    },
+    serve(context) {
+      return context.path === path ? { body: code, type: 'js' } : undefined;
+    },
+  };
+}
 
 /** Chromium flags that were seen to work on a loopback-only machine (../shared/INFRA.md). */
 export const chromiumArgs = [
@@ -100,6 +119,11 @@ export const firefoxFiles = [
   'test/dist-bundle.test.ts',
   'test/sip-phone.e2e.test.ts',
   'test/sip-phone.features.e2e.test.ts',
+  'test/sip-phone.call-waiting.test.ts',
+  'test/sip-phone.call-waiting.e2e.test.ts',
+  'test/sip-phone.reconnect.test.ts',
+  'test/sip-phone.resilience.e2e.test.ts',
+  'test/call-state.test.ts',
   'test/gateway-phone-example.test.ts',
 ];
 const inFirefoxList = (file) => firefoxFiles.includes(file) || (file.startsWith('src/') && file.endsWith('.test.ts'));
@@ -161,11 +185,7 @@ export default {
   browsers: [chromium()],
   groups,
   plugins: [
-    // The websdk ships prebuilt browserify bundles (CommonJS); only those need converting.
-    commonjs({
-      include: ['**/node_modules/@flashphoner/websdk/**'],
-      strictRequires: false,
-    }),
+    leanWebsdk(),
     // The test runner does not read tsconfig.json by itself: without it Lit's decorators break.
     esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'auto' }),
     gatewayPlugin(),
