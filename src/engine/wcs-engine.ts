@@ -11,7 +11,7 @@
  * - hangups the websdk would not send (a call still NEW or PENDING): they wait for the
  *   call's first status, then go to the server;
  * - a local failure to answer (no microphone): the call is declined toward the server;
- * - media that fails while signalling is fine: native stats are watched during a call;
+ * - media that fails while signalling is fine: each call's peer connection is watched;
  * - keep-alive sessions: a lost session is resumed with its token when the server still
  *   knows it, or signed in afresh.
  */
@@ -55,8 +55,7 @@ const FORWARDED: CallStatus[] = [
 export const KEEPALIVE = { pingInterval: 4000, receiveProbes: 3, probesInterval: 4000 } as const;
 /** How long the adapter waits for a call's first status before hanging up locally anyway. */
 const HANGUP_WAIT_MS = 5000;
-/** How often a call's media health is read, and how long "disconnected" may last. */
-const MEDIA_POLL_MS = 1000;
+/** How long a call's connection may stay "disconnected" before it counts as failed. */
 const MEDIA_DISCONNECTED_MS = 5000;
 
 let initialized: Promise<void> | undefined;
@@ -99,64 +98,107 @@ export function mediaFailure(message: string): EngineFailure {
   return { code: 'call-failed', message: `The call failed in this browser: ${message}` };
 }
 
-type StatsByType = Record<string, Record<string, unknown>[] | undefined>;
-export type MediaHealth = 'connected' | 'disconnected' | 'failed' | 'unknown';
-
 /**
- * What a call's native stats (grouped by type, as the websdk's `getStats(cb, true)` gives
- * them) say about its media connection. Chromium reports the ICE and DTLS state of each
- * transport; Firefox has no transport stats, so its nominated candidate pair tells.
+ * Every RTCPeerConnection the page creates from now on, so that a call's connection state
+ * can be watched: the websdk creates each call's connection itself and gives no access to
+ * it. Installed once, on the first call: `window.RTCPeerConnection` becomes a subclass
+ * that only remembers its instances (weakly); instanceof, statics and behaviour are the
+ * native ones. (Stats cannot replace this: Firefox's transport and candidate-pair stats
+ * keep saying "connected" after ICE consent is lost.)
  */
-export function mediaHealth(stats: StatsByType): MediaHealth {
-  for (const transport of stats['transport'] ?? []) {
-    const ice = transport['iceState'];
-    if (ice === 'failed' || transport['dtlsState'] === 'failed') return 'failed';
-    if (ice === 'disconnected') return 'disconnected';
-    if (ice === 'connected' || ice === 'completed') return 'connected';
+const peerConnections = new Set<WeakRef<RTCPeerConnection>>();
+let recording = false;
+function recordPeerConnections(): void {
+  if (recording || typeof window.RTCPeerConnection !== 'function') return;
+  recording = true;
+  const Native = window.RTCPeerConnection;
+  class Recorded extends Native {
+    constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
+      super(...args);
+      peerConnections.add(new WeakRef(this));
+    }
   }
-  const pairs = stats['candidate-pair'] ?? [];
-  const chosen = pairs.find((p) => p['selected'] === true || p['nominated'] === true);
-  if (chosen) return chosen['state'] === 'failed' ? 'failed' : 'connected';
-  if (pairs.length > 0 && pairs.every((p) => p['state'] === 'failed')) return 'failed';
-  return 'unknown';
+  Object.defineProperty(window, 'RTCPeerConnection', { value: Recorded, writable: true, configurable: true });
 }
 
-/** Reads a call's media health every second; reports a failure once. */
+/** The open peer connection that receives `stream`'s tracks (a call's remote media). */
+function peerConnectionReceiving(stream: MediaStream): RTCPeerConnection | undefined {
+  const tracks = new Set(stream.getTracks());
+  for (const ref of peerConnections) {
+    const pc = ref.deref();
+    if (!pc || pc.signalingState === 'closed') {
+      peerConnections.delete(ref);
+      continue;
+    }
+    if (pc.getReceivers().some((receiver) => tracks.has(receiver.track))) return pc;
+  }
+  return undefined;
+}
+
+/**
+ * Watches a call's peer connection once it is up: `failed`, or `disconnected` for
+ * MEDIA_DISCONNECTED_MS, is reported once as a media failure.
+ */
 class MediaWatch {
-  #timer: ReturnType<typeof setInterval>;
-  #disconnectedSince: number | undefined;
+  #pc?: RTCPeerConnection;
+  #timer?: ReturnType<typeof setTimeout>;
   #stopped = false;
 
-  constructor(call: WebsdkCall, onFailed: () => void) {
-    this.#timer = setInterval(() => {
-      try {
-        call.getStats((stats) => {
-          if (this.#stopped) return;
-          const health = mediaHealth(stats);
-          const now = performance.now();
-          if (health === 'disconnected') this.#disconnectedSince ??= now;
-          else this.#disconnectedSince = undefined;
-          const stuck = this.#disconnectedSince !== undefined && now - this.#disconnectedSince >= MEDIA_DISCONNECTED_MS;
-          if (health === 'failed' || stuck) {
-            this.stop();
-            onFailed();
-          }
-        }, true);
-      } catch {
-        // No media connection (yet, or any more): nothing to read.
-      }
-    }, MEDIA_POLL_MS);
+  constructor(
+    private readonly remote: HTMLElement | undefined,
+    private readonly callId: string,
+    private readonly onFailed: () => void,
+  ) {
+    this.#find(20);
+  }
+
+  /** Finds the call's connection; its remote media may arrive just after ESTABLISHED, so looks again a few times. */
+  #find(tries: number): void {
+    if (this.#stopped) return;
+    // The websdk plays the call's remote media in a <video id="CALLID-remote"> inside the display.
+    const video = this.remote?.querySelector<HTMLVideoElement>(`[id="${CSS.escape(`${this.callId}-remote`)}"]`);
+    const stream = video?.srcObject;
+    this.#pc = stream instanceof MediaStream ? peerConnectionReceiving(stream) : undefined;
+    if (!this.#pc) {
+      if (tries > 1) this.#timer = setTimeout(() => this.#find(tries - 1), 250);
+      return;
+    }
+    this.#timer = undefined;
+    this.#pc.addEventListener('connectionstatechange', this.#check);
+    this.#check();
+  }
+
+  #check = (): void => {
+    const state = this.#pc?.connectionState;
+    if (this.#stopped || !state) return;
+    if (state === 'failed') {
+      this.#fail();
+    } else if (state === 'disconnected') {
+      this.#timer ??= setTimeout(() => this.#fail(), MEDIA_DISCONNECTED_MS);
+    } else {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+  };
+
+  #fail(): void {
+    if (this.#stopped) return;
+    this.stop();
+    this.onFailed();
   }
 
   stop(): void {
     this.#stopped = true;
-    clearInterval(this.#timer);
+    clearTimeout(this.#timer);
+    this.#pc?.removeEventListener('connectionstatechange', this.#check);
   }
 }
 
 interface Tracked {
   info: EngineCall;
   call: WebsdkCall;
+  /** Where the websdk shows the call's remote media. */
+  remoteDisplay?: HTMLElement;
   /** The phone ended this call: nothing more is reported for it. */
   ended: boolean;
   /** An answer is under way; if it fails here, the call is declined toward the server. */
@@ -287,6 +329,7 @@ export class WcsEngine implements Engine {
 
   call(callee: string, options: CallOptions): EngineCall {
     if (!this.#session) throw new Error('the phone is not connected');
+    recordPeerConnections();
     const video = !!options.video;
     const call = this.#session.createCall({
       callee,
@@ -298,7 +341,7 @@ export class WcsEngine implements Engine {
       receiveVideo: video,
     });
     const info: EngineCall = { id: call.id(), direction: 'outgoing', remote: callee };
-    this.#track(info, call);
+    this.#track(info, call).remoteDisplay = options.displays.remote;
     call.call();
     return info;
   }
@@ -307,7 +350,9 @@ export class WcsEngine implements Engine {
     const tracked = this.#calls.get(callId);
     if (!tracked || tracked.ended) return;
     const video = !!options.video;
+    recordPeerConnections();
     tracked.answering = true;
+    tracked.remoteDisplay = options.displays.remote;
     try {
       tracked.call.answer({
         localVideoDisplay: options.displays.local,
@@ -391,14 +436,15 @@ export class WcsEngine implements Engine {
     for (const tracked of [...this.#calls.values()]) this.#finish(tracked);
   }
 
-  #track(info: EngineCall, call: WebsdkCall): void {
-    const listener = this.#listener;
-    if (!listener) return;
+  #track(info: EngineCall, call: WebsdkCall): Tracked {
     const tracked: Tracked = { info, call, ended: false, answering: false };
+    const listener = this.#listener;
+    if (!listener) return tracked;
     this.#calls.set(info.id, tracked);
     for (const status of FORWARDED) {
       call.on(CALL_STATUS[status] ?? status, () => this.#status(tracked, status, listener));
     }
+    return tracked;
   }
 
   #status(tracked: Tracked, status: CallStatus, listener: EngineListener): void {
@@ -417,7 +463,7 @@ export class WcsEngine implements Engine {
     }
     const reason = this.#reasons.get(info.id);
     if (status === 'ESTABLISHED' && !tracked.watch) {
-      tracked.watch = new MediaWatch(call, () => {
+      tracked.watch = new MediaWatch(tracked.remoteDisplay, info.id, () => {
         if (!tracked.ended) listener.mediaFailed(info);
       });
     }
