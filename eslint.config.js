@@ -13,7 +13,7 @@ import globals from 'globals';
 
 export default defineConfig(
   {
-    ignores: ['node_modules/', 'dist/', 'lib/', 'coverage/', '.tmp/', 'bench/results/', 'custom-elements.json'],
+    ignores: ['node_modules/', 'dist/', 'lib/', 'server/dist/', 'coverage/', '.tmp/', 'bench/results/', 'custom-elements.json'],
   },
   js.configs.recommended,
   tseslint.configs.recommended,

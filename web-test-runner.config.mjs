@@ -12,29 +12,9 @@ import { chromeLauncher, puppeteerCore } from '@web/test-runner-chrome';
 // The gateway and the plugin are TypeScript; tsx lets this ESM config import them directly.
 register();
 const { gatewayPlugin } = await import('./test/gateway-plugin.ts');
-const { PREBUILT, buildLeanWebsdk } = await import('./scripts/websdk-lean.mjs');
-
-/**
- * Every import of the websdk's prebuilt bundle gets the build the widget ships instead (its own
- * source without the providers a phone never uses, scripts/websdk-lean.mjs), pre-bundled once
- * to one ES module: the tests run the websdk that dist/wcs-engine.js holds.
- */
-function leanWebsdk() {
-  const path = '/__websdk-lean__.js';
-  let code;
-  return {
-    name: 'websdk-lean',
-    async serverStart() {
-      code = await buildLeanWebsdk();
-    },
-    resolveImport({ source }) {
-      return source === PREBUILT ? path : undefined;
-    },
-    serve(context) {
-      return context.path === path ? { body: code, type: 'js' } : undefined;
-    },
-  };
-}
+// Every import of the websdk's prebuilt bundle gets the build the widget ships instead: the
+// tests run the websdk that dist/wcs-engine.js holds.
+const { leanWebsdkServerPlugin: leanWebsdk } = await import('./scripts/websdk-lean.mjs');
 
 /** Chromium flags that were seen to work on a loopback-only machine (../shared/INFRA.md). */
 export const chromiumArgs = [

@@ -8,13 +8,8 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { startDevServer } from '@web/dev-server';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
-import { fromRollup } from '@web/dev-server-rollup';
-import commonjsPlugin from '@rollup/plugin-commonjs';
 import { startGateway, type Gateway, type LogLevel } from '../server/gateway.js';
-
-// The plugin's one .d.ts describes its CommonJS build (so TypeScript sees `{default}` here);
-// Node's ESM loader gives its ES build, whose default export is the plugin function itself.
-const rollupCommonjs = commonjsPlugin as unknown as typeof commonjsPlugin.default;
+import { leanWebsdkServerPlugin } from '../scripts/websdk-lean.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DEFAULT_GATEWAY_PORT = 8080;
@@ -107,12 +102,9 @@ async function main(): Promise<void> {
       nodeResolve: true,
       watch: false,
       plugins: [
-        // As in web-test-runner.config.mjs: only the websdk's prebuilt bundles are CommonJS,
+        // As in web-test-runner.config.mjs: the websdk the widget ships (scripts/websdk-lean.mjs),
         // and esbuild must get tsconfig.json or Lit's decorators break.
-        fromRollup(rollupCommonjs)({
-          include: ['**/node_modules/@flashphoner/websdk/**'],
-          strictRequires: false,
-        }),
+        leanWebsdkServerPlugin(),
         esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)), target: 'auto' }),
       ],
     },

@@ -65,6 +65,27 @@ export function websdkLean() {
 export const WEBSDK_COMMONJS = [/node_modules[\\/]@flashphoner[\\/]/, /node_modules[\\/](uuid|webrtc-adapter|sdp|rtcpeerconnection-shim|kalmanjs|promise-polyfill|es6-promise)[\\/]/, /^websdk-left-out:/];
 
 /**
+ * A @web/dev-server (and test runner) plugin: every import of the prebuilt bundle gets this
+ * build instead, pre-bundled once to one ES module when the server starts.
+ */
+export function leanWebsdkServerPlugin() {
+  const path = '/__websdk-lean__.js';
+  let code;
+  return {
+    name: 'websdk-lean',
+    async serverStart() {
+      code = await buildLeanWebsdk();
+    },
+    resolveImport({ source }) {
+      return source === PREBUILT ? path : undefined;
+    },
+    serve(context) {
+      return context.path === path ? { body: code, type: 'js' } : undefined;
+    },
+  };
+}
+
+/**
  * Builds the lean websdk as one ES module (default export: the Flashphoner object), for the
  * test runner. Returns its code.
  */

@@ -1,11 +1,15 @@
 // SIP accounts: a JSON file `{"<login>": "<password>", ...}`.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { timingSafeEqual } from 'node:crypto';
 
-/** The demo accounts file that ships with the gateway (10005-10008). */
-export const DEFAULT_ACCOUNTS_FILE = resolve(dirname(fileURLToPath(import.meta.url)), 'accounts.json');
+const here = dirname(fileURLToPath(import.meta.url));
+/**
+ * The demo accounts file that ships with the gateway (10005-10008): beside this module when
+ * run from source, one folder up when run from the compiled `dist/`.
+ */
+export const DEFAULT_ACCOUNTS_FILE = [resolve(here, 'accounts.json'), resolve(here, '..', 'accounts.json')].find((f) => existsSync(f)) ?? resolve(here, 'accounts.json');
 
 export type AccountMap = Record<string, string>;
 

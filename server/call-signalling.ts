@@ -18,6 +18,7 @@ import {
 } from './protocol.js';
 import type { CallHandler } from './session.js';
 import { errorMessage, type Logger } from './util.js';
+import { safe } from './security.js';
 
 /** What a call handler needs from a websdk session. */
 export interface CallSession {
@@ -177,7 +178,7 @@ export abstract class CallSignalling<L extends CallLeg> implements CallHandler {
       leg.session.fail({ apiMethod: 'call', callId: leg.callId, status, info });
     }
     leg.session.send(statusMessage(status), this.frame(leg, status, info));
-    this.log.debug(`call ${leg.callId} (${leg.session.login ?? '-'}): ${status}${info ? ` "${info}"` : ''}`);
+    this.log.debug(`call ${safe(leg.callId)} (${safe(leg.session.login ?? '-')}): ${status}${info ? ` "${safe(info)}"` : ''}`);
   }
 
   protected sendTransfer(leg: L, status: TransferStatus, info = ''): void {
@@ -206,7 +207,7 @@ export abstract class CallSignalling<L extends CallLeg> implements CallHandler {
   protected ownLeg(session: CallSession, apiMethod: string, callId: string | undefined): L | undefined {
     const leg = callId ? this.legs.get(callId) : undefined;
     if (!leg || leg.session !== session || leg.ended) {
-      this.log.warn(`${apiMethod}: unknown callId ${JSON.stringify(callId ?? null)} from session ${session.id}`);
+      this.log.warn(`${apiMethod}: unknown callId "${safe(callId ?? null)}" from session ${session.id}`);
       session.fail({ apiMethod, callId: callId ?? null, status: 'FAILED', info: 'Call not found' });
       return undefined;
     }
@@ -242,7 +243,7 @@ export abstract class CallSignalling<L extends CallLeg> implements CallHandler {
   protected watchMedia(leg: L, media: MediaLeg): void {
     media.onFailed = () => {
       if (leg.ended) return;
-      this.log.warn(`call ${leg.callId}: media failed, ending the call`);
+      this.log.warn(`call ${safe(leg.callId)}: media failed, ending the call`);
       this.dropLeg(leg, 'media');
     };
   }
@@ -258,7 +259,7 @@ export abstract class CallSignalling<L extends CallLeg> implements CallHandler {
       return;
     }
     if (this.legs.has(callId)) {
-      this.log.warn(`call: callId ${callId} already in use`);
+      this.log.warn(`call: callId ${safe(callId)} already in use`);
       session.fail({ apiMethod: 'call', callId, status: 'FAILED', info: 'Call already exists' });
       return;
     }
@@ -275,13 +276,13 @@ export abstract class CallSignalling<L extends CallLeg> implements CallHandler {
     const leg = this.ownLeg(session, 'answer', str(p, 'callId'));
     if (!leg) return;
     if (!leg.incoming || !this.mayAnswer(leg)) {
-      this.log.warn(`answer: call ${leg.callId} is not ringing`);
+      this.log.warn(`answer: call ${safe(leg.callId)} is not ringing`);
       this.refuse(leg, 'answer');
       return;
     }
     const sdp = str(p, 'sdp');
     if (!sdp) {
-      this.log.warn(`answer: call ${leg.callId} has no sdp`);
+      this.log.warn(`answer: call ${safe(leg.callId)} has no sdp`);
       await this.failAnswer(leg, 'Bad Request');
       return;
     }
@@ -295,7 +296,7 @@ export abstract class CallSignalling<L extends CallLeg> implements CallHandler {
     if (!leg || leg.session !== session || leg.ended) {
       // The websdk sends `hangup` for calls that failed locally (no microphone) before any
       // `call` frame, and again for calls already ended: nothing to do, nothing to report.
-      this.log.info(`hangup: no live call ${JSON.stringify(callId ?? null)} in session ${session.id}, ignored`);
+      this.log.info(`hangup: no live call "${safe(callId ?? null)}" in session ${session.id}, ignored`);
       return;
     }
     this.dropLeg(leg, 'hangup');
@@ -307,14 +308,14 @@ export abstract class CallSignalling<L extends CallLeg> implements CallHandler {
     const leg = this.ownLeg(session, method, str(p, 'callId'));
     if (!leg) return;
     if (!this.mayHold(leg)) {
-      this.log.warn(`${method}: call ${leg.callId} is not established`);
+      this.log.warn(`${method}: call ${safe(leg.callId)} is not established`);
       this.refuse(leg, method);
       return;
     }
     const refused = await this.offerHold(leg, hold);
     if (leg.ended) return;
     if (refused !== undefined) {
-      this.log.warn(`${method} ${leg.callId}: refused: ${refused}`);
+      this.log.warn(`${method} ${safe(leg.callId)}: refused: ${safe(refused)}`);
       this.refuse(leg, method, refused);
       return;
     }
@@ -331,12 +332,12 @@ export abstract class CallSignalling<L extends CallLeg> implements CallHandler {
     const digits = strOrNum(p, 'dtmf');
     const type = str(p, 'type') ?? 'RFC2833';
     if (!digits || !DTMF_PATTERN.test(digits) || !(DTMF_TYPES as readonly string[]).includes(type)) {
-      this.log.warn(`sendDtmf: call ${leg.callId}: bad DTMF ${JSON.stringify(p['dtmf'])} type ${JSON.stringify(type)}`);
+      this.log.warn(`sendDtmf: call ${safe(leg.callId)}: bad DTMF "${safe(p['dtmf'])}" type "${safe(type)}"`);
       this.refuse(leg, 'sendDtmf', 'Bad DTMF');
       return;
     }
     if (!leg.established) {
-      this.log.warn(`sendDtmf: call ${leg.callId} is not established`);
+      this.log.warn(`sendDtmf: call ${safe(leg.callId)} is not established`);
       this.refuse(leg, 'sendDtmf');
       return;
     }
@@ -344,9 +345,9 @@ export abstract class CallSignalling<L extends CallLeg> implements CallHandler {
     leg.dtmfType = type;
     try {
       await this.playDtmf(leg, digits.toUpperCase(), type);
-      this.log.info(`call ${leg.callId}: DTMF ${digits} (${leg.dtmfType})`);
+      this.log.info(`call ${safe(leg.callId)}: DTMF ${safe(digits)} (${safe(leg.dtmfType)})`);
     } catch (error) {
-      this.log.warn(`sendDtmf ${leg.callId}: ${errorMessage(error)}`);
+      this.log.warn(`sendDtmf ${safe(leg.callId)}: ${safe(errorMessage(error))}`);
       // A call that ended meanwhile (hangup does not wait for DTMF) needs no refusal.
       if (!leg.ended) this.refuse(leg, 'sendDtmf', errorMessage(error));
     }
@@ -357,7 +358,7 @@ export abstract class CallSignalling<L extends CallLeg> implements CallHandler {
     const leg = this.legs.get(callId);
     const media = leg && !leg.ended ? this.mediaOf(leg) : undefined;
     if (!media) return false;
-    this.log.warn(`call ${callId}: media ${impairment ? `impaired (loss ${impairment.loss}, jitter ${impairment.jitterMs} ms)` : 'restored'} by a test hook`);
+    this.log.warn(`call ${safe(callId)}: media ${impairment ? `impaired (loss ${impairment.loss}, jitter ${impairment.jitterMs} ms)` : 'restored'} by a test hook`);
     media.impair(impairment);
     return true;
   }
@@ -366,7 +367,7 @@ export abstract class CallSignalling<L extends CallLeg> implements CallHandler {
   terminate(callId: string): boolean {
     const leg = this.legs.get(callId);
     if (!leg || leg.ended) return false;
-    this.log.info(`terminate ${callId}`);
+    this.log.info(`terminate ${safe(callId)}`);
     this.dropLeg(leg, 'terminate');
     return true;
   }

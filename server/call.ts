@@ -7,6 +7,7 @@ import { CallLeg, CallSignalling, dropInfo, type CallSession, type DropReason, t
 import { MediaLeg, shapeOfSdp, type MediaRegistry } from './media.js';
 import { accountOf, str, strOrNum } from './protocol.js';
 import { errorMessage, type Logger, type Timers } from './util.js';
+import { safe } from './security.js';
 
 export interface SwitchboardOptions {
   noAnswerTimeoutMs: number;
@@ -96,12 +97,12 @@ export class Switchboard extends CallSignalling<Leg> {
     const calleeRaw = str(p, 'callee');
     const sdp = str(p, 'sdp');
     if (!calleeRaw || !sdp) {
-      this.log.warn(`call ${callId}: missing callee or sdp`);
+      this.log.warn(`call ${safe(callId)}: missing callee or sdp`);
       this.endCall(call, { status: 'FAILED', info: 'Bad Request' });
       return;
     }
     if (!session.mayCall || !session.login) {
-      this.log.info(`call ${callId}: refused, session ${session.id} has no valid SIP credentials`);
+      this.log.info(`call ${safe(callId)}: refused, session ${session.id} has no valid SIP credentials`);
       this.endCall(call, { status: 'FAILED', info: 'Forbidden' });
       return;
     }
@@ -110,7 +111,7 @@ export class Switchboard extends CallSignalling<Leg> {
     // then that phone's answer), except the caller's own.
     const targets = this.registrations.of(calleeLogin).filter((target) => target !== session);
     if (targets.length === 0) {
-      this.log.info(`call ${callId}: ${callerLogin} -> ${calleeLogin}: not registered`);
+      this.log.info(`call ${safe(callId)}: ${safe(callerLogin)} -> ${safe(calleeLogin)}: not registered`);
       this.endCall(call, { status: 'FAILED', info: 'Not Found' });
       return;
     }
@@ -118,11 +119,11 @@ export class Switchboard extends CallSignalling<Leg> {
     const forks = targets.map((target) => new Leg(this.newCallId(), target, true, callerLogin, calleeLogin, a.visibleName, call));
     call.forks = forks;
     for (const fork of forks) this.legs.set(fork.callId, fork);
-    this.log.info(`call ${callId}: ${callerLogin} -> ${calleeLogin} (callee legs ${forks.map((f) => f.callId).join(', ')})`);
+    this.log.info(`call ${safe(callId)}: ${safe(callerLogin)} -> ${safe(calleeLogin)} (callee legs ${forks.map((f) => f.callId).join(', ')})`);
 
     const flows = shape.flows;
     const [accepted, ...offers] = await Promise.allSettled([
-      MediaLeg.acceptOffer(this.options.media, sdp, `leg ${callId}`),
+      MediaLeg.acceptOffer(this.options.media, sdp, `leg ${safe(callId)}`),
       // Each callee gets what the caller sends, and is asked for what the caller receives.
       ...forks.map((fork) =>
         MediaLeg.createOffer(
@@ -140,7 +141,7 @@ export class Switchboard extends CallSignalling<Leg> {
       for (const { leg } of made) void leg.close();
       if (call.state === 'ended') return;
       const failed = accepted.status === 'rejected' ? accepted : offers.find((o) => o.status === 'rejected');
-      this.log.warn(`call ${callId}: media setup failed: ${errorMessage(failed?.status === 'rejected' ? failed.reason : '')}`);
+      this.log.warn(`call ${safe(callId)}: media setup failed: ${safe(errorMessage(failed?.status === 'rejected' ? failed.reason : ''))}`);
       this.endCall(call, { status: 'FAILED', info: 'Not Acceptable Here' }, { status: 'FINISH', info: '' });
       return;
     }
@@ -184,7 +185,7 @@ export class Switchboard extends CallSignalling<Leg> {
     call.noAnswerTimer = this.options.timers.timeout(this.options.noAnswerTimeoutMs, () => {
       call.noAnswerTimer = undefined;
       if (call.state !== 'ringing') return;
-      this.log.info(`call ${call.a.callId}: no answer within ${this.options.noAnswerTimeoutMs} ms`);
+      this.log.info(`call ${safe(call.a.callId)}: no answer within ${this.options.noAnswerTimeoutMs} ms`);
       if (call.parent) {
         this.endAttempt(call, { status: 'FINISH', info: 'Request Timeout' }, 'Request Timeout');
       } else {
@@ -210,7 +211,7 @@ export class Switchboard extends CallSignalling<Leg> {
     try {
       await media.acceptAnswer(sdp);
     } catch (error) {
-      this.log.warn(`answer: call ${leg.callId}: bad SDP answer: ${errorMessage(error)}`);
+      this.log.warn(`answer: call ${leg.callId}: bad SDP answer: ${safe(errorMessage(error))}`);
       this.failAnswer(leg, 'Not Acceptable Here');
       return;
     }
@@ -224,7 +225,7 @@ export class Switchboard extends CallSignalling<Leg> {
       try {
         callerSdp = await a.media!.answer({ ...media.browserSends });
       } catch (error) {
-        this.log.warn(`answer: call ${a.callId}: cannot answer the caller's offer: ${errorMessage(error)}`);
+        this.log.warn(`answer: call ${safe(a.callId)}: cannot answer the caller's offer: ${safe(errorMessage(error))}`);
         this.endCall(call, { status: 'FAILED', info: 'Not Acceptable Here' }, { status: 'FINISH', info: '' });
         return;
       }
@@ -362,7 +363,7 @@ export class Switchboard extends CallSignalling<Leg> {
     const other = call.a === leg ? call.b : call.a;
     const targetRaw = strOrNum(p, 'target');
     if (call.state !== 'established' || call.parent || call.transfer || !other || !other.media) {
-      this.log.warn(`transfer: call ${leg.callId} cannot be transferred now`);
+      this.log.warn(`transfer: call ${safe(leg.callId)} cannot be transferred now`);
       this.refuse(leg, 'transfer');
       return;
     }
@@ -372,12 +373,12 @@ export class Switchboard extends CallSignalling<Leg> {
     const sessions = this.registrations.of(targetLogin);
     const target = sessions.filter((s) => !this.isBusy(s)).at(-1);
     if (sessions.length === 0) {
-      this.log.info(`transfer ${leg.callId} -> ${targetLogin}: not registered`);
+      this.log.info(`transfer ${safe(leg.callId)} -> ${safe(targetLogin)}: not registered`);
       this.sendTransfer(leg, 'FAILED', 'Not Found');
       return;
     }
     if (!target) {
-      this.log.info(`transfer ${leg.callId} -> ${targetLogin}: busy`);
+      this.log.info(`transfer ${safe(leg.callId)} -> ${safe(targetLogin)}: busy`);
       this.sendTransfer(leg, 'FAILED', 'Busy Here');
       return;
     }
@@ -393,7 +394,7 @@ export class Switchboard extends CallSignalling<Leg> {
     this.legs.set(t.callId, t);
     call.transfer = { from: leg, attempt };
     this.updateRelay(call);
-    this.log.info(`transfer ${leg.callId}: ${party} -> ${targetLogin} (leg ${t.callId})`);
+    this.log.info(`transfer ${safe(leg.callId)}: ${safe(party)} -> ${safe(targetLogin)} (leg ${t.callId})`);
     let offer: { leg: MediaLeg; sdp: string };
     try {
       // The target gets what the other party sends, and is asked for what it receives.
@@ -405,7 +406,7 @@ export class Switchboard extends CallSignalling<Leg> {
         `leg ${t.callId}`,
       );
     } catch (error) {
-      this.log.warn(`transfer ${leg.callId}: media setup failed: ${errorMessage(error)}`);
+      this.log.warn(`transfer ${safe(leg.callId)}: media setup failed: ${safe(errorMessage(error))}`);
       this.endAttempt(attempt, { status: 'FINISH', info: '' }, 'Service Unavailable');
       return;
     }
@@ -437,7 +438,7 @@ export class Switchboard extends CallSignalling<Leg> {
     }
     this.updateRelay(attempt);
     this.sendStatus(t, 'ESTABLISHED');
-    this.log.info(`transfer completed: ${other.callId} <-> ${t.callId}`);
+    this.log.info(`transfer completed: ${safe(other.callId)} <-> ${t.callId}`);
   }
 
   /** A transfer attempt ends before an answer: the transferring side is told, or the other party hung up on. */

@@ -15,9 +15,9 @@ interface Running {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-function run(command: string, args: string[]): Running {
+function run(command: string, args: string[], env: Record<string, string> = {}): Running {
   // Its own process group, like a terminal job: a signal to the group reaches every process.
-  const child = spawn(command, args, { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -49,19 +49,23 @@ async function portClosed(port: number): Promise<boolean> {
 describe('cli', () => {
   test('npm run gateway -- --port P --accounts F: prints the URL, serves, stops on SIGTERM', async (t) => {
     const port = await freePort();
-    const r = run('npm', ['run', '--silent', 'gateway', '--', '--port', String(port), '--accounts', 'test/fixtures/accounts.json']);
+    const token = 'a-rest-token-for-the-cli-test';
+    const r = run('npm', ['run', '--silent', 'gateway', '--', '--port', String(port), '--accounts', 'test/fixtures/accounts.json'], {
+      SIP_GATEWAY_REST_TOKEN: token,
+    });
     t.after(() => cleanup(r));
     await until(() => r.output().includes('Gateway listening on'), 20_000, `startup output: ${r.output()}`);
     assert.match(r.output(), new RegExp(`Gateway listening on ws://127\\.0\\.0\\.1:${port}\\n`));
-    assert.match(r.output(), new RegExp(`REST API on http://127\\.0\\.0\\.1:${port}/rest-api`));
+    assert.match(r.output(), new RegExp(`REST API on http://127\\.0\\.0\\.1:${port}/rest-api \\(bearer token\\)`));
 
     // An account that only the given file has registers.
     const client = await WsClient.open(`ws://127.0.0.1:${port}`);
     client.send('connection', { sipLogin: '3000', sipPassword: '1234' });
     assert.equal(payload(await client.next('getUserData'))['sipLogin'], '3000');
     await client.next('registered');
-    const legs = await fetch(`http://127.0.0.1:${port}/rest-api/call/find_all`, { method: 'POST' });
+    const legs = await fetch(`http://127.0.0.1:${port}/rest-api/call/find_all`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
     assert.deepEqual(await legs.json(), []);
+    assert.equal((await fetch(`http://127.0.0.1:${port}/rest-api/call/find_all`, { method: 'POST' })).status, 401);
 
     process.kill(-r.child.pid!, 'SIGTERM');
     await r.exited;

@@ -1,11 +1,14 @@
-// `npm run gateway -- [--host H] [--port P] [--accounts FILE] [--no-answer-timeout MS]
+#!/usr/bin/env node
+// `npm run gateway -- [options]`, or `npx sip-phone-gateway [options]` once the gateway package
+// is installed: [--host H] [--port P] [--accounts FILE] [--no-answer-timeout MS]
 //   [--sip-server ws://HOST:PORT [--sip-domain D] [--sip-media relay|gateway] [--rtpengine HOST:PORT]]`
 import { parseArgs } from 'node:util';
 import { startGateway, type Gateway, type LogLevel } from './gateway.js';
 import { DEFAULT_ACCOUNTS_FILE } from './accounts.js';
 import { errorMessage, isLogLevel } from './util.js';
+import { parseOrigins } from './security.js';
 
-const USAGE = `Usage: npm run gateway -- [options]
+const USAGE = `Usage: sip-phone-gateway [options]   (in this repository: npm run gateway -- [options])
 
 Local WCS-compatible gateway for @flashphoner/websdk (WebSocket + REST + WebRTC media).
 
@@ -15,6 +18,17 @@ Options:
   --accounts FILE           accounts JSON {"login": "password"} (default ${DEFAULT_ACCOUNTS_FILE})
   --no-answer-timeout MS    ringing time before "Request Timeout" (default 60000)
   --log-level LEVEL         debug | info | warn | error | silent (default info)
+
+Security (see server/README.md, "Security"):
+  --allow-origin ORIGIN     pages that may open sessions besides loopback ones (repeatable
+                            or comma-separated; scheme://host:* allows any port); REST
+                            answers CORS for these origins only
+  --rest-token TOKEN        enables the REST API, which then requires "Authorization: Bearer
+                            TOKEN" (or set SIP_GATEWAY_REST_TOKEN); without one REST is off
+  --max-sessions N          concurrent sessions, more get 503 (default 1000)
+  --max-sessions-per-address N   concurrent sessions from one address (default 200)
+  --idle-timeout MS         a connection that sends nothing, or a session with no
+                            connection frame, is closed after MS (default 15000)
 
 In front of a real SIP server (instead of --accounts):
   --sip-server URL          the SIP server's WebSocket, e.g. ws://127.0.0.1:8080: sessions
@@ -31,6 +45,13 @@ In front of a real SIP server (instead of --accounts):
 function fail(message: string): never {
   process.stderr.write(`gateway: ${message}\n\n${USAGE}`);
   process.exit(2);
+}
+
+/** A REST token long enough not to be guessed (or none: REST off). */
+function restToken(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value.length < 16) fail('--rest-token (or SIP_GATEWAY_REST_TOKEN) must be at least 16 characters');
+  return value;
 }
 
 function integer(name: string, value: string | undefined, min: number, max: number): number | undefined {
@@ -55,6 +76,11 @@ async function main(): Promise<void> {
         'sip-media': { type: 'string' },
         rtpengine: { type: 'string' },
         'sip-register-expires': { type: 'string' },
+        'allow-origin': { type: 'string', multiple: true },
+        'rest-token': { type: 'string' },
+        'max-sessions': { type: 'string' },
+        'max-sessions-per-address': { type: 'string' },
+        'idle-timeout': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -87,6 +113,11 @@ async function main(): Promise<void> {
       sipMedia,
       rtpengine: values.rtpengine,
       sipRegisterExpires: integer('--sip-register-expires', values['sip-register-expires'], 30, 24 * 3600),
+      allowOrigins: parseOrigins(values['allow-origin'] ?? []),
+      restToken: restToken(values['rest-token'] ?? process.env['SIP_GATEWAY_REST_TOKEN']),
+      maxSessions: integer('--max-sessions', values['max-sessions'], 1, 1_000_000),
+      maxSessionsPerAddress: integer('--max-sessions-per-address', values['max-sessions-per-address'], 1, 1_000_000),
+      idleTimeoutMs: integer('--idle-timeout', values['idle-timeout'], 1000, 3_600_000),
     });
   } catch (error) {
     process.stderr.write(`gateway: ${errorMessage(error)}\n`);
@@ -111,7 +142,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   // Only now say we are up: whoever waits for this line may signal us at once, and the
   // handlers above must already be in place (a signal in between killed the process in CI).
-  process.stdout.write(`Gateway listening on ${gateway.url}\nREST API on ${gateway.restUrl}\n`);
+  const rest = values['rest-token'] ?? process.env['SIP_GATEWAY_REST_TOKEN'] ? `REST API on ${gateway.restUrl} (bearer token)` : 'REST API off (no --rest-token)';
+  process.stdout.write(`Gateway listening on ${gateway.url}\n${rest}\n`);
 }
 
 void main();

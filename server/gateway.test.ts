@@ -19,9 +19,13 @@ import {
   type Frame,
 } from './test-support.js';
 
+/** The REST token of the gateways these tests start. */
+const REST_TOKEN = 'a-rest-token-of-the-gateway-tests';
+const AUTH = { Authorization: `Bearer ${REST_TOKEN}` };
+
 async function gateway(t: TestContext, options: GatewayOptions = {}): Promise<Gateway & { log: string[] }> {
   const logger = memoryLogger();
-  const gw = await startGateway({ port: 0, logger, ...options });
+  const gw = await startGateway({ port: 0, logger, restToken: REST_TOKEN, allowOrigins: ['http://localhost:8000'], ...options });
   t.after(() => gw.close());
   return Object.assign(gw, { log: logger.lines });
 }
@@ -622,9 +626,9 @@ describe('calls', () => {
     b.send('sendDtmf', { callId: bId, type: 'SMOKE', dtmf: '3' });
     await a.sync();
     await b.sync();
-    const res = await fetch(`${gw.restUrl}/call/find_all`, { method: 'POST', body: '{}' });
+    const res = await fetch(`${gw.restUrl}/call/find_all`, { method: 'POST', body: '{}', headers: { ...AUTH, Origin: 'http://localhost:8000' } });
     assert.equal(res.status, 200);
-    assert.equal(res.headers.get('access-control-allow-origin'), '*');
+    assert.equal(res.headers.get('access-control-allow-origin'), 'http://localhost:8000');
     const legs = (await res.json()) as Array<Record<string, unknown>>;
     const byId = new Map(legs.map((l) => [l['callId'], l]));
     assert.equal(byId.get('a1')?.['dtmf'], '12');
@@ -672,7 +676,7 @@ describe('calls', () => {
 describe('REST API', () => {
   test('find_all, terminate, CORS preflight and errors', async (t) => {
     const gw = await gateway(t);
-    const post = (path: string, body: string) => fetch(`${gw.restUrl}${path}`, { method: 'POST', body });
+    const post = (path: string, body: string) => fetch(`${gw.restUrl}${path}`, { method: 'POST', body, headers: AUTH });
     const empty = await post('/call/find_all', '');
     assert.equal(empty.status, 200);
     assert.deepEqual(await empty.json(), []);
@@ -681,9 +685,9 @@ describe('REST API', () => {
       headers: { Origin: 'http://localhost:8000', 'Access-Control-Request-Method': 'POST' },
     });
     assert.equal(preflight.status, 204);
-    assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
+    assert.equal(preflight.headers.get('access-control-allow-origin'), 'http://localhost:8000');
     assert.match(preflight.headers.get('access-control-allow-methods') ?? '', /POST/);
-    assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /Content-Type/i);
+    assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /Authorization/i);
 
     const { a, b, bId } = await established(t, gw);
     const found = (await (await post('/call/find_all', '{}')).json()) as Array<Record<string, unknown>>;
@@ -698,9 +702,9 @@ describe('REST API', () => {
     assert.equal((await post('/call/terminate', '{"callId":"nope"}')).status, 404);
     assert.equal((await post('/call/terminate', '{}')).status, 400);
     assert.equal((await post('/call/terminate', '{oops')).status, 400);
-    assert.equal((await fetch(`${gw.restUrl}/call/terminate`)).status, 405);
+    assert.equal((await fetch(`${gw.restUrl}/call/terminate`, { headers: AUTH })).status, 405);
     assert.equal((await post('/no/such', '{}')).status, 404);
-    const stats = (await (await fetch(`${gw.restUrl}/gateway/stats`)).json()) as Record<string, unknown>;
+    const stats = (await (await fetch(`${gw.restUrl}/gateway/stats`, { headers: AUTH })).json()) as Record<string, unknown>;
     assert.equal(stats['legs'], 2);
 
     const ok = await post('/call/terminate', JSON.stringify({ callId: bId }));

@@ -14,6 +14,7 @@ import { Session, TokenStore, type CallHandler, type RefuseMode } from './sessio
 import { SipSwitchboard, type SipMediaMode } from './sip/sip-switchboard.js';
 import { RtpengineClient, parseNgAddress } from './sip/rtpengine.js';
 import { Timers, consoleLogger, errorMessage, isLogLevel, type LogLevel, type Logger } from './util.js';
+import { LoginThrottle, OriginPolicy, guardLogger, safe, type ThrottleOptions } from './security.js';
 
 export type { Logger, LogLevel } from './util.js';
 
@@ -75,6 +76,27 @@ export interface GatewayOptions {
    * tests can cause media failures and poor quality for real. Off by default.
    */
   allowImpairment?: boolean;
+  /**
+   * The bearer token the REST API requires (`Authorization: Bearer TOKEN`). Without one the
+   * REST API is off (404).
+   */
+  restToken?: string;
+  /**
+   * Origins whose pages may use the gateway besides loopback ones: they may open WebSockets,
+   * and only they get CORS answers from REST. `scheme://host:*` allows any port.
+   */
+  allowOrigins?: string[];
+  /**
+   * A connection that sends nothing, or a WebSocket that sends no `connection` frame, is
+   * closed after this long. Default 15000.
+   */
+  idleTimeoutMs?: number;
+  /** Most concurrent sessions (more are refused with 503). Default 1000. */
+  maxSessions?: number;
+  /** Most concurrent sessions from one address. Default 200. */
+  maxSessionsPerAddress?: number;
+  /** Login throttling (failed sign-ins per login and per address). Defaults: 10 a minute, then 30 s. */
+  throttle?: ThrottleOptions;
 }
 
 export interface GatewayStats {
@@ -110,8 +132,8 @@ export interface Gateway {
 }
 
 function resolveLogger(logger: GatewayOptions['logger']): Logger {
-  if (logger && typeof logger === 'object') return logger;
-  return consoleLogger(isLogLevel(logger) ? logger : 'warn');
+  if (logger && typeof logger === 'object') return guardLogger(logger);
+  return guardLogger(consoleLogger(isLogLevel(logger) ? logger : 'warn'));
 }
 
 function displayHost(host: string): string {
@@ -227,6 +249,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   const switchboard: CallHandler & SwitchboardView =
     sip ?? new Switchboard({ noAnswerTimeoutMs, logger, timers, media });
   const tokens = new TokenStore(options.tokenTtlMs ?? 60_000);
+  const policy = new OriginPolicy(options.allowOrigins ?? [], host);
+  const throttle = new LoginThrottle(options.throttle);
+  const idleTimeoutMs = options.idleTimeoutMs ?? 15_000;
+  const maxSessions = options.maxSessions ?? 1000;
+  const maxSessionsPerAddress = options.maxSessionsPerAddress ?? 200;
   tokens.onExpired = (token) => switchboard.tokenExpired?.(token);
   const sessions = new Set<Session>();
   const totals = { sessions: 0 };
@@ -240,6 +267,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     keepaliveTimeoutMs: options.keepaliveTimeoutMs ?? pingIntervalMs * 3,
     refuseMode: options.refuseMode ?? 'fail',
     sessions,
+    throttle,
+    loginTimeoutMs: idleTimeoutMs,
   };
   const staticRoot = options.serveWebsdk === false ? undefined : websdkRoot();
 
@@ -256,10 +285,15 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (!policy.allowsHost(req.headers.host)) {
+      // Bound to loopback: a request naming another host is a page that rebound its name here.
+      res.writeHead(403, { 'Content-Type': 'text/plain', Connection: 'close' }).end('Forbidden host');
+      return;
+    }
     if (path === REST_PREFIX || path.startsWith(`${REST_PREFIX}/`)) {
-      handleRest(req, res, { switchboard, stats, logger }).catch((error: unknown) => {
-        logger.error(`REST ${path}: ${errorMessage(error)}`);
-        if (!res.headersSent) res.writeHead(500, { 'Access-Control-Allow-Origin': '*' });
+      handleRest(req, res, { switchboard, stats, logger, token: options.restToken, policy }).catch((error: unknown) => {
+        logger.error(`REST ${safe(path)}: ${safe(errorMessage(error))}`);
+        if (!res.headersSent) res.writeHead(500);
         res.end();
       });
       return;
@@ -285,15 +319,43 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     res.end('Not Found');
   });
 
+  // A connection that sends nothing is closed; a WebSocket's socket has no timeout (ws clears
+  // it on upgrade), its session has the login timeout and pings instead.
+  server.on('connection', (socket) => {
+    socket.setTimeout(idleTimeoutMs, () => socket.destroy());
+  });
+
+  const sessionsFrom = (address: string): number => {
+    let n = 0;
+    for (const session of sessions) if (session.address === address) n++;
+    return n;
+  };
   const wss = new WebSocketServer({
     server,
     maxPayload: options.maxPayload ?? 256 * 1024,
-    // Reject upgrades on the REST path; any other path is the websdk endpoint.
-    verifyClient: (info: { req: IncomingMessage }) => !(info.req.url ?? '').startsWith(REST_PREFIX),
+    // Who may open a session: any path but REST's, a loopback Host when bound to loopback, an
+    // allowed Origin (or none), and room under the caps.
+    verifyClient: (info: { req: IncomingMessage; origin?: string }, done: (ok: boolean, code?: number, message?: string) => void) => {
+      const req = info.req;
+      const origin = req.headers.origin;
+      const address = req.socket.remoteAddress ?? '?';
+      if ((req.url ?? '').startsWith(REST_PREFIX)) return done(false, 400, 'Bad Request');
+      if (!policy.allowsHost(req.headers.host)) return done(false, 403, 'Forbidden host');
+      if (!policy.allowsSocket(origin)) {
+        logger.warn(`WebSocket from origin "${safe(origin)}" refused (not in --allow-origin)`);
+        return done(false, 403, 'Forbidden origin');
+      }
+      if (sessions.size >= maxSessions || sessionsFrom(address) >= maxSessionsPerAddress) {
+        logger.warn(`WebSocket from ${safe(address)} refused: too many sessions`);
+        return done(false, 503, 'Service Unavailable');
+      }
+      done(true);
+    },
   });
   wss.on('connection', (ws, req) => {
     totals.sessions++;
-    new Session(ws, sessionContext, `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`);
+    const address = req.socket.remoteAddress ?? '?';
+    new Session(ws, sessionContext, `${address}:${req.socket.remotePort ?? '?'}`, address);
   });
   // ws re-emits the HTTP server's errors (a failed listen is reported by startGateway).
   wss.on('error', (error) => {
@@ -331,6 +393,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         await media.closeAll();
         timers.clearAll();
         tokens.clear();
+        throttle.stop();
         await new Promise<void>((resolve) => wss.close(() => resolve()));
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));

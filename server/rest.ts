@@ -1,47 +1,63 @@
 // A small REST API modelled on WCS's: POST /rest-api/call/find_all and
-// POST /rest-api/call/terminate, plus /rest-api/gateway/stats. Every answer carries
-// `Access-Control-Allow-Origin: *` so pages on another origin (the test runner) can call it.
+// POST /rest-api/call/terminate, plus /rest-api/gateway/stats. It is off unless the gateway
+// has a token (`--rest-token`), and every request must carry it (`Authorization: Bearer`).
+// CORS answers only the origins given with `--allow-origin`, never `*`.
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Switchboard } from './call.js';
 import { isRecord, str } from './protocol.js';
 import type { Logger } from './util.js';
+import { safe, type OriginPolicy } from './security.js';
 
 export const REST_PREFIX = '/rest-api';
 const MAX_BODY = 64 * 1024;
+/** A body this large is not read to its end: 413 at once, and the connection closes. */
+const MAX_DRAINED = 1024 * 1024;
 
 export interface RestContext {
   switchboard: Pick<Switchboard, 'findAll' | 'terminate'>;
   stats: () => object;
   logger: Logger;
+  /** The bearer token REST requires; undefined: REST is off. */
+  token: string | undefined;
+  policy: OriginPolicy;
 }
 
-const CORS = {
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Methods': 'POST, GET, OPTIONS',
-  'Access-Control-Allow-Headers': 'Content-Type',
-  'Access-Control-Max-Age': '600',
-};
-
-function reply(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { ...CORS, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
+/** CORS headers for an allowed origin (none for any other: the browser then blocks the page). */
+function cors(req: IncomingMessage, policy: OriginPolicy): Record<string, string> {
+  const origin = req.headers.origin;
+  if (!policy.allowsCors(origin)) return {};
+  return {
+    'Access-Control-Allow-Origin': origin!,
+    'Access-Control-Allow-Methods': 'POST, GET, OPTIONS',
+    'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+    'Access-Control-Max-Age': '600',
+    Vary: 'Origin',
+  };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function sameToken(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+type Body = { ok: true; text: string } | { ok: false; tooLarge: true };
+
+/** Reads a body up to MAX_BODY; past it, drains (to MAX_DRAINED) and says it was too large. */
+function readBody(req: IncomingMessage): Promise<Body> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new Error('body too large'));
-        req.destroy();
-        return;
+      if (size <= MAX_BODY) chunks.push(chunk);
+      else if (size > MAX_DRAINED) {
+        req.pause();
+        resolve({ ok: false, tooLarge: true });
       }
-      chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(size > MAX_BODY ? { ok: false, tooLarge: true } : { ok: true, text: Buffer.concat(chunks).toString('utf8') }));
     req.on('error', reject);
   });
 }
@@ -49,42 +65,58 @@ function readBody(req: IncomingMessage): Promise<string> {
 /** Handles a request under /rest-api. */
 export async function handleRest(req: IncomingMessage, res: ServerResponse, ctx: RestContext): Promise<void> {
   const path = (req.url ?? '/').split('?')[0]!.replace(/\/+$/, '');
+  const headers = cors(req, ctx.policy);
+  const reply = (status: number, body: unknown, extra: Record<string, string> = {}): void => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { ...headers, ...extra, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+  };
   if (req.method === 'OPTIONS') {
-    res.writeHead(204, CORS);
+    // A preflight carries no credentials: it only says which origins may ask.
+    res.writeHead(204, headers);
     res.end();
+    return;
+  }
+  if (ctx.token === undefined) {
+    reply(404, { error: 'Not Found', message: 'the REST API is off: start the gateway with --rest-token' });
+    return;
+  }
+  const auth = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
+  if (!auth || !sameToken(auth[1]!, ctx.token)) {
+    ctx.logger.warn(`REST ${safe(path)} from ${safe(req.socket.remoteAddress)}: ${auth ? 'wrong' : 'no'} token`);
+    reply(401, { error: 'Unauthorized' }, { 'WWW-Authenticate': 'Bearer realm="sip-phone gateway"' });
     return;
   }
   const route = path.slice(REST_PREFIX.length);
   const known = ['/call/find_all', '/call/terminate', '/gateway/stats'];
   if (!known.includes(route)) {
-    reply(res, 404, { error: 'Not Found', path });
+    reply(404, { error: 'Not Found', path });
     return;
   }
   const getAllowed = route !== '/call/terminate';
   if (req.method !== 'POST' && !(getAllowed && req.method === 'GET')) {
-    reply(res, 405, { error: 'Method Not Allowed' });
+    reply(405, { error: 'Method Not Allowed' });
     return;
   }
   let body: Record<string, unknown> = {};
   if (req.method === 'POST') {
-    let text: string;
-    try {
-      text = await readBody(req);
-    } catch {
-      reply(res, 413, { error: 'Payload Too Large' });
+    const read = await readBody(req);
+    if (!read.ok) {
+      reply(413, { error: 'Payload Too Large', message: `at most ${MAX_BODY} bytes` }, { Connection: 'close' });
+      res.on('finish', () => req.destroy());
       return;
     }
-    if (text.trim()) {
+    if (read.text.trim()) {
       let value: unknown;
       try {
-        value = JSON.parse(text);
+        value = JSON.parse(read.text);
       } catch {
-        ctx.logger.warn(`REST ${route}: malformed JSON body`);
-        reply(res, 400, { error: 'Bad Request', message: 'malformed JSON' });
+        ctx.logger.warn(`REST ${safe(route)}: malformed JSON body`);
+        reply(400, { error: 'Bad Request', message: 'malformed JSON' });
         return;
       }
       if (!isRecord(value)) {
-        reply(res, 400, { error: 'Bad Request', message: 'expected a JSON object' });
+        reply(400, { error: 'Bad Request', message: 'expected a JSON object' });
         return;
       }
       body = value;
@@ -92,22 +124,22 @@ export async function handleRest(req: IncomingMessage, res: ServerResponse, ctx:
   }
   switch (route) {
     case '/call/find_all':
-      reply(res, 200, ctx.switchboard.findAll());
+      reply(200, ctx.switchboard.findAll());
       return;
     case '/gateway/stats':
-      reply(res, 200, ctx.stats());
+      reply(200, ctx.stats());
       return;
     case '/call/terminate': {
       const callId = str(body, 'callId');
       if (!callId) {
-        reply(res, 400, { error: 'Bad Request', message: 'callId is required' });
+        reply(400, { error: 'Bad Request', message: 'callId is required' });
         return;
       }
       if (!ctx.switchboard.terminate(callId)) {
-        reply(res, 404, { error: 'Not Found', message: `no call ${callId}` });
+        reply(404, { error: 'Not Found', message: `no call ${safe(callId)}` });
         return;
       }
-      reply(res, 200, { callId, status: 'TERMINATED' });
+      reply(200, { callId, status: 'TERMINATED' });
       return;
     }
   }

@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
 import type { Accounts } from './accounts.js';
 import type { CallSession } from './call-signalling.js';
+import { LoginThrottle } from './security.js';
 import { Session, TokenStore, type CallHandler } from './session.js';
 import { consoleLogger, Timers } from './util.js';
 import { until } from './test-support.js';
@@ -78,6 +79,8 @@ describe('session', () => {
         pingIntervalMs: 0,
         keepaliveTimeoutMs: 0,
         refuseMode: 'fail',
+        throttle: new LoginThrottle(),
+        loginTimeoutMs: 0,
         sessions: new Set(),
       },
       'test',

@@ -7,6 +7,7 @@ import type { Accounts } from './accounts.js';
 import type { CallSession } from './call-signalling.js';
 import { parseClientFrame, serverFrame, str, type ClientFrame } from './protocol.js';
 import { errorMessage, type Logger, type Timers } from './util.js';
+import { safe, type LoginThrottle } from './security.js';
 
 /**
  * How a refused `connection` ends the socket after its `fail` frame: 'fail' makes the
@@ -54,7 +55,16 @@ export interface SessionContext {
   readonly keepaliveTimeoutMs: number;
   readonly refuseMode: RefuseMode;
   readonly sessions: Set<Session>;
+  readonly throttle: LoginThrottle;
+  /** A session that sends no `connection` frame within this long is closed. */
+  readonly loginTimeoutMs: number;
 }
+
+/** Bad frames a session may send before it has signed in; one more closes it. */
+const MAX_BAD_FRAMES_BEFORE_LOGIN = 20;
+
+/** The reason a throttled sign-in is refused with. */
+export const TOO_MANY_REQUESTS = 'Too Many Requests';
 
 interface SavedToken {
   login: string | undefined;
@@ -88,8 +98,11 @@ export class TokenStore {
   private readonly purger: NodeJS.Timeout;
   onExpired: ((token: string) => void) | undefined;
 
-  constructor(private readonly ttlMs: number) {
-    this.purger = setInterval(() => this.purge(), TOKEN_PURGE_MS);
+  constructor(
+    private readonly ttlMs: number,
+    purgeEveryMs = TOKEN_PURGE_MS,
+  ) {
+    this.purger = setInterval(() => this.purge(), purgeEveryMs);
     this.purger.unref();
   }
 
@@ -188,6 +201,8 @@ export class Session implements CallSession {
   authToken: string | undefined;
   private lastHeard = Date.now();
   private pingTimer: NodeJS.Timeout | undefined;
+  private loginTimer: NodeJS.Timeout | undefined;
+  private badFrames = 0;
   private queue: Promise<void> = Promise.resolve();
   /** hold, unhold and sendDtmf, in order (FAR_END_REQUESTS). */
   private farEndQueue: Promise<void> = Promise.resolve();
@@ -197,13 +212,24 @@ export class Session implements CallSession {
     private readonly ws: WebSocket,
     private readonly ctx: SessionContext,
     readonly remote: string,
+    /** The client's address, for per-address caps and throttling. */
+    readonly address: string = remote,
   ) {
     ctx.sessions.add(this);
+    if (ctx.loginTimeoutMs > 0) {
+      this.loginTimer = ctx.timers.timeout(ctx.loginTimeoutMs, () => {
+        this.loginTimer = undefined;
+        if (this.state !== 'new') return;
+        ctx.logger.info(`session ${this.id}: no connection frame within ${ctx.loginTimeoutMs} ms, closing`);
+        this.ws.close(4408, 'No connection frame');
+        this.onClosed(4408);
+      });
+    }
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     ws.on('close', (code) => this.onClosed(code));
     ws.on('error', (error) => {
       // ws reports oversized frames (1009) and protocol errors here, then closes.
-      ctx.logger.warn(`session ${this.id}: socket error: ${error.message}`);
+      ctx.logger.warn(`session ${this.id}: socket error: ${safe(error.message)}`);
     });
     if (ctx.pingIntervalMs > 0) {
       this.pingTimer = ctx.timers.interval(ctx.pingIntervalMs, () => this.keepalive());
@@ -224,9 +250,17 @@ export class Session implements CallSession {
     this.send('fail', payload);
   }
 
+  /** A frame a session that has not signed in should not send: answered, and counted. */
+  private badFrameBeforeLogin(): void {
+    if (this.state !== 'new' || ++this.badFrames <= MAX_BAD_FRAMES_BEFORE_LOGIN) return;
+    this.ctx.logger.warn(`session ${this.id}: too many bad frames before signing in, closing`);
+    this.ws.close(1008, 'Too many bad frames');
+    this.onClosed(1008);
+  }
+
   private keepalive(): void {
     if (this.ctx.keepaliveTimeoutMs > 0 && Date.now() - this.lastHeard > this.ctx.keepaliveTimeoutMs) {
-      this.ctx.logger.warn(`session ${this.id} (${this.login ?? '-'}): no answer to pings, closing`);
+      this.ctx.logger.warn(`session ${this.id} (${safe(this.login ?? '-')}): no answer to pings, closing`);
       this.ws.terminate();
       this.onClosed(1006);
       return;
@@ -242,7 +276,7 @@ export class Session implements CallSession {
   }
 
   private failed(error: unknown): void {
-    this.ctx.logger.error(`session ${this.id}: frame handling failed: ${errorMessage(error)}`);
+    this.ctx.logger.error(`session ${this.id}: frame handling failed: ${safe(errorMessage(error))}`);
     this.fail({ apiMethod: 'unknown', status: 'FAILED', info: 'Internal Server Error' });
   }
 
@@ -250,13 +284,16 @@ export class Session implements CallSession {
     if (isBinary) {
       this.ctx.logger.warn(`session ${this.id}: binary frame ignored`);
       this.fail({ apiMethod: 'binaryData', status: 'FAILED', info: 'Binary frames are not supported' });
+      this.badFrameBeforeLogin();
       return;
     }
     const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
     const parsed = parseClientFrame(text);
     if (!parsed.ok) {
-      this.ctx.logger.warn(`session ${this.id}: ${parsed.error}: ${JSON.stringify(text.slice(0, 80))}`);
+      // Never the frame's text: it may hold a password (a malformed `connection`).
+      this.ctx.logger.warn(`session ${this.id}: ${parsed.error} (${text.length} characters)`);
       this.fail({ apiMethod: 'unknown', status: 'FAILED', info: parsed.error });
+      this.badFrameBeforeLogin();
       return;
     }
     await this.dispatch(parsed.frame);
@@ -279,14 +316,15 @@ export class Session implements CallSession {
       return;
     }
     if (this.state !== 'established') {
-      this.ctx.logger.warn(`session ${this.id}: ${message} before connection`);
+      this.ctx.logger.warn(`session ${this.id}: ${safe(message)} before connection`);
       this.fail({ apiMethod: message, status: 'FAILED', info: 'Not connected: send connection first' });
+      this.badFrameBeforeLogin();
       return;
     }
     const request = CALL_REQUESTS.get(message);
     if (!request) {
       const info = UNSUPPORTED.has(message) ? 'Not supported by this gateway' : 'Unknown method';
-      this.ctx.logger.warn(`session ${this.id}: ${message}: ${info}`);
+      this.ctx.logger.warn(`session ${this.id}: ${safe(message)}: ${info}`);
       this.fail({ apiMethod: message, status: 'FAILED', info });
       return;
     }
@@ -301,9 +339,22 @@ export class Session implements CallSession {
 
   /** `connection`: authenticate, answer `getUserData`, then `registered` when asked to register. */
   private async connect(p: Record<string, unknown>): Promise<void> {
-    const { accounts, tokens, logger } = this.ctx;
+    const { accounts, tokens, logger, throttle } = this.ctx;
     const token = str(p, 'authToken');
     const sipLogin = str(p, 'sipLogin')?.trim() || undefined;
+    this.ctx.timers.clear(this.loginTimer);
+    this.loginTimer = undefined;
+    if (throttle.blocked(sipLogin ?? (token ? tokens.lookup(token)?.login : undefined), this.address)) {
+      // Too many failed sign-ins for this login or from this address: refused unchecked.
+      logger.warn(`session ${this.id}: sign-in of ${safe(sipLogin ?? '(token)')} from ${safe(this.address)} refused: throttled`);
+      this.refuse(TOO_MANY_REQUESTS);
+      return;
+    }
+    /** Counts a refused sign-in toward throttling, then refuses it. */
+    const refuseSignIn = (info: string, countedLogin: string | undefined): void => {
+      throttle.failed(countedLogin, this.address);
+      this.refuse(info);
+    };
     const keepAlive = p['keepAlive'] === true;
     let login: string | undefined;
     let mayCall = false;
@@ -329,16 +380,18 @@ export class Session implements CallSession {
         const result = await signIn(this, sip);
         if (this.state === 'closed') return;
         if (!result.ok) {
-          logger.info(`session ${this.id}: sign-in of ${login ?? '-'} with authToken refused by the SIP server (${result.info})`);
-          this.refuse(result.info);
+          logger.info(`session ${this.id}: sign-in of ${safe(login ?? '-')} with authToken refused by the SIP server (${safe(result.info)})`);
+          if (isCredentialRefusal(result.info)) refuseSignIn(result.info, login);
+          else this.refuse(result.info);
           return;
         }
       }
       if (resumed) sip = saved.sip;
-      logger.info(`session ${this.id}: ${resumed ? 'resumed its parked session' : 'reconnected with authToken'} as ${login ?? '(no login)'}`);
+      logger.info(`session ${this.id}: ${resumed ? 'resumed its parked session' : 'reconnected with authToken'} as ${safe(login ?? '(no login)')}`);
     } else if (token && !sipLogin) {
       logger.info(`session ${this.id}: unknown authToken refused`);
-      this.refuse('Unauthorized: unknown or expired authToken');
+      // Guessing tokens counts like guessing passwords (for the address).
+      refuseSignIn('Unauthorized: unknown or expired authToken', undefined);
       return;
     } else {
       echo = withoutSecrets(p);
@@ -350,8 +403,9 @@ export class Session implements CallSession {
         const result = await signIn(this, sip);
         if (this.state === 'closed') return;
         if (!result.ok) {
-          logger.info(`session ${this.id}: sign-in of ${sipLogin} at the SIP server refused (${result.info})`);
-          this.refuse(result.info);
+          logger.info(`session ${this.id}: sign-in of ${safe(sipLogin)} at the SIP server refused (${safe(result.info)})`);
+          if (isCredentialRefusal(result.info)) refuseSignIn(result.info, sipLogin);
+          else this.refuse(result.info);
           return;
         }
         mayCall = true;
@@ -364,13 +418,16 @@ export class Session implements CallSession {
         register = p['sipRegisterRequired'] !== false;
         if (register && !mayCall) {
           logger.info(
-            `session ${this.id}: registration of ${sipLogin} refused (${known ? 'wrong password or auth name' : 'unknown login'})`,
+            `session ${this.id}: registration of ${safe(sipLogin)} refused (${known ? 'wrong password or auth name' : 'unknown login'})`,
           );
-          this.refuse('Forbidden');
+          refuseSignIn('Forbidden', sipLogin);
           return;
         }
+        // Without registration a wrong password still gets a session (that cannot call): it counts too.
+        if (!mayCall) throttle.failed(sipLogin, this.address);
       }
     }
+    if (mayCall) throttle.succeeded(login);
 
     this.login = login;
     this.mayCall = mayCall;
@@ -385,9 +442,9 @@ export class Session implements CallSession {
       this.ctx.switchboard.register(login, this);
       this.registered = true;
       this.send('registered', { sipLogin: login, status: 'REGISTERED' });
-      logger.info(`session ${this.id}: ${login} registered`);
+      logger.info(`session ${this.id}: ${safe(login)} registered`);
     } else {
-      logger.info(`session ${this.id}: established as ${login ?? '(no login)'}, not registered`);
+      logger.info(`session ${this.id}: established as ${safe(login ?? '(no login)')}, not registered`);
     }
   }
 
@@ -420,7 +477,9 @@ export class Session implements CallSession {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.ctx.timers.clear(this.pingTimer);
+    this.ctx.timers.clear(this.loginTimer);
     this.pingTimer = undefined;
+    this.loginTimer = undefined;
     // 1006: the connection dropped without a close frame (or stopped answering pings). A
     // keepAlive session lost that way may be resumed; one its client closed may not.
     const lost = code === 1006;
@@ -430,9 +489,14 @@ export class Session implements CallSession {
     this.registered = false;
     this.ctx.sessions.delete(this);
     if (!this.refused) {
-      this.ctx.logger.debug(`session ${this.id} (${this.login ?? '-'}): closed (${code})`);
+      this.ctx.logger.debug(`session ${this.id} (${safe(this.login ?? '-')}): closed (${code})`);
     }
   }
+}
+
+/** A SIP server's refusal that means wrong credentials (throttled), not an outage. */
+function isCredentialRefusal(info: string): boolean {
+  return /^(Unauthorized|Forbidden|Auth user mismatch)\b/i.test(info);
 }
 
 /** The `connection` fields a SIP sign-in uses (the SIP switchboard's signIn reads these). */

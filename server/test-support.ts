@@ -34,8 +34,8 @@ export class WsClient {
   private waiters: Array<() => void> = [];
   readonly closed: Promise<number>;
 
-  private constructor(url: string) {
-    this.ws = new WebSocket(url);
+  private constructor(url: string, headers?: Record<string, string>) {
+    this.ws = new WebSocket(url, headers ? { headers } : undefined);
     this.ws.on('message', (data, isBinary) => {
       if (isBinary) return;
       let frame: Frame;
@@ -60,8 +60,9 @@ export class WsClient {
     });
   }
 
-  static async open(url: string): Promise<WsClient> {
-    const client = new WsClient(url);
+  /** Opens a client; `headers` are sent with the upgrade (Origin, Host). */
+  static async open(url: string, headers?: Record<string, string>): Promise<WsClient> {
+    const client = new WsClient(url, headers);
     await once(client.ws, 'open');
     return client;
   }

@@ -139,7 +139,11 @@ export class SipPhone extends LitElement {
   @property({ attribute: 'sip-login' }) sipLogin = '';
   /** SIP auth name; the login when empty. */
   @property({ attribute: 'sip-auth-name' }) sipAuthName = '';
-  /** SIP password. Never reflected, logged or put in an event. */
+  /**
+   * SIP password. Never reflected, logged or put in an event; the `sip-password` attribute is
+   * removed as soon as it is read, so the page's DOM does not keep it. Prefer setting the
+   * property from script.
+   */
   @property({ attribute: 'sip-password' }) sipPassword = '';
   /** SIP domain. */
   @property({ attribute: 'sip-domain' }) sipDomain = '';
@@ -194,6 +198,20 @@ export class SipPhone extends LitElement {
   /** The ring and ringback tones, once the phone has connected (protected so tests can read the level played). */
   protected get tones() {
     return this.#runtime?.tones;
+  }
+
+  /** Set while the phone removes its own `sip-password` attribute. */
+  #scrubbing = false;
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    if (name === 'sip-password' && this.#scrubbing) return;
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'sip-password' && value !== null) {
+      // The property has it now: the attribute would leave the password readable in the DOM.
+      this.#scrubbing = true;
+      this.removeAttribute(name);
+      this.#scrubbing = false;
+    }
   }
 
   override connectedCallback(): void {

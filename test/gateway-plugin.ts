@@ -10,6 +10,7 @@
 // example loads the prebuilt bundles as classic <script>s; the commonjs plugin would turn
 // them into ES modules under their /node_modules/ path).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -74,10 +75,12 @@ export function gatewayPlugin(): TestRunnerPlugin {
       const args = (payload ?? {}) as { id?: string } & GatewayOptions;
       switch (command) {
         case 'gateway-start': {
-          const gateway = await startGateway({ host: '127.0.0.1', port: 0, ...args });
+          // A REST token of its own for each gateway; the page's origin is passed in allowOrigins.
+          const restToken = randomUUID();
+          const gateway = await startGateway({ host: '127.0.0.1', port: 0, restToken, ...args });
           const id = `gw${++next}`;
           gateways.set(id, gateway);
-          return { id, url: gateway.url, restUrl: gateway.restUrl };
+          return { id, url: gateway.url, restUrl: gateway.restUrl, restToken };
         }
         case 'gateway-stats':
           return gateways.get(String(args.id))?.stats() ?? null;

@@ -5,7 +5,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../src/sip-phone.js';
 import type { SipPhone } from '../src/sip-phone.js';
 import type { SipCallStatusEvent, SipErrorEvent } from '../src/events.js';
-import { useTestGateway } from './helpers/gateway.js';
+import { startTestGateway, useTestGateway } from './helpers/gateway.js';
 import { audioEnergy, growth, inboundAudioBytes, sleep, trackPeerConnections, trackedPeerConnections, waitFor } from './helpers/media-stats.js';
 import { button, deepQuery, phoneText, recordEvents, streamLevel, waitForAttr } from './phone-helpers.js';
 
@@ -112,6 +112,32 @@ describe('two <sip-phone> elements through the gateway', () => {
       a.sipPassword = 'pass10005';
       button(a, 'Connect')!.click();
       await waitForAttr(a, 'session-status', 'REGISTERED');
+    });
+
+    it('too many wrong passwords: the right one is refused for a while, with a clear message, then accepted', async () => {
+      const throttled = await startTestGateway({ throttle: { maxFailures: 3, blockMs: 2000 } });
+      try {
+        const a = await fixture<SipPhone>(html`<sip-phone wcs-url=${throttled.url} sip-login="10005" sip-password="nope"></sip-phone>`);
+        const events = recordEvents(a);
+        for (let i = 1; i <= 3; i++) {
+          await a.connect();
+          await waitUntil(() => errors(events).length === i, `attempt ${i}: no sip-error`, { timeout: 5000 });
+          expect(errors(events)[i - 1]!.message).to.contain('Check the login and password');
+        }
+        a.sipPassword = 'pass10005';
+        await a.connect();
+        await waitUntil(() => errors(events).length === 4, 'no sip-error for the throttled attempt', { timeout: 5000 });
+        expect(errors(events)[3]).to.deep.equal({
+          code: 'registration-failed',
+          message: 'Too many failed sign-ins for 10005: wait a minute, then try again.',
+        });
+        expect(phoneText(a)).to.contain('Too many failed sign-ins for 10005');
+        await sleep(2100);
+        await a.connect();
+        await waitForAttr(a, 'session-status', 'REGISTERED');
+      } finally {
+        await throttled.stop();
+      }
     });
 
     it('an unreachable wcs-url', async () => {

@@ -84,6 +84,7 @@ describe('<sip-phone> when the network fails', function () {
     proxy = await startProxy(gatewayOf().url);
     const a = await registered(proxy.url, '10005');
     const b = await registered(gatewayOf().url, '10006');
+    expect(a.el.outerHTML, 'the password is not left in the DOM').not.to.contain('pass10005');
     await proxy.refuse();
     await waitForAttr(a.el, 'session-status', 'RECONNECTING', 5000);
     expect(a.el.shadowRoot!.textContent).to.match(/Reconnecting in \d+ s…/);

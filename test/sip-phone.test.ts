@@ -73,6 +73,18 @@ describe('<sip-phone>', () => {
       expect(el.hasAttribute('sip-password')).to.equal(false);
       expect(el.shadowRoot!.innerHTML).not.to.contain('secret');
     });
+
+    it('removes the sip-password attribute once read; the property keeps it and the phone connects with it', async () => {
+      const { el, engine } = await setup(html`<sip-phone wcs-url="ws://127.0.0.1:9" sip-login="10005" sip-password="s3cret"></sip-phone>`);
+      expect(el.outerHTML).not.to.contain('s3cret');
+      expect(el.hasAttribute('sip-password')).to.equal(false);
+      expect(el.sipPassword).to.equal('s3cret');
+      el.setAttribute('sip-password', 'n3w');
+      expect(el.hasAttribute('sip-password')).to.equal(false);
+      expect(el.sipPassword).to.equal('n3w');
+      await el.connect();
+      expect(engine.connectOptions!.password).to.equal('n3w');
+    });
   });
 
   describe('connecting', () => {

@@ -2,6 +2,7 @@
 // calls startGateway from server/gateway.ts) on 127.0.0.1 and a free port, so its CPU and
 // memory can be read from /proc without the bench's own work mixed in.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,11 +31,28 @@ export async function startGatewayProcess(accounts = benchAccounts()): Promise<G
   const dir = mkdtempSync(join(tmpdir(), 'sip-bench-'));
   const accountsFile = join(dir, 'accounts.json');
   writeFileSync(accountsFile, JSON.stringify(accounts));
+  // The REST API needs a token; the capacity part opens many sessions from one address.
+  const token = randomUUID();
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', 'server/cli.ts', '--host', '127.0.0.1', '--port', '0', '--accounts', accountsFile, '--log-level', 'warn'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      '--import',
+      'tsx',
+      'server/cli.ts',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--accounts',
+      accountsFile,
+      '--log-level',
+      'warn',
+      '--max-sessions-per-address',
+      '1000',
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SIP_GATEWAY_REST_TOKEN: token } },
   );
+  const auth = { Authorization: `Bearer ${token}` };
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -63,12 +81,12 @@ export async function startGatewayProcess(accounts = benchAccounts()): Promise<G
     restUrl,
     pid: child.pid!,
     async stats() {
-      const res = await fetch(`${restUrl}/gateway/stats`);
+      const res = await fetch(`${restUrl}/gateway/stats`, { headers: auth });
       if (!res.ok) throw new Error(`gateway stats: HTTP ${res.status}`);
       return (await res.json()) as GatewayStats;
     },
     async audioPackets() {
-      const res = await fetch(`${restUrl}/call/find_all`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+      const res = await fetch(`${restUrl}/call/find_all`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: '{}' });
       if (!res.ok) throw new Error(`find_all: HTTP ${res.status}`);
       const legs = (await res.json()) as Array<{ callId: string; rtp: { received: { audio: number }; forwarded: { audio: number } } | null }>;
       return legs.reduce(

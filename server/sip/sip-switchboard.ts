@@ -25,6 +25,7 @@ import { CallLeg, CallSignalling, dropInfo, type CallSession, type DropReason } 
 import { MediaLeg, type MediaRegistry } from '../media.js';
 import { str, strOrNum } from '../protocol.js';
 import { errorMessage, type Logger, type Timers } from '../util.js';
+import { safe } from '../security.js';
 import type { RtpengineClient, NgDict } from './rtpengine.js';
 import { PlainRtpLeg } from './plain-rtp.js';
 import { answerDirection, directions, holdDirection, mapDirections, originVersion, withOriginVersion, type Direction } from './sdp.js';
@@ -371,7 +372,7 @@ export class SipSwitchboard extends CallSignalling<SipLeg> {
       logBuiltinEnabled: false,
       logLevel: 'warn',
       logConnector: (level, category, _label, content) => {
-        const line = `sip ${login} ${category}: ${content}`;
+        const line = `sip ${safe(login)} ${category}: ${safe(content, 512)}`;
         if (level === 'error' || level === 'warn') this.log.warn(line);
         else this.log.debug(line);
       },
@@ -398,7 +399,7 @@ export class SipSwitchboard extends CallSignalling<SipLeg> {
     try {
       await ua.start();
     } catch (error) {
-      this.log.warn(`sip ${login}: cannot reach ${this.options.server}: ${errorMessage(error)}`);
+      this.log.warn(`sip ${safe(login)}: cannot reach ${this.options.server}: ${safe(errorMessage(error))}`);
       this.stopUa(ua);
       return { ok: false, info: 'Service Unavailable' };
     }
@@ -421,7 +422,7 @@ export class SipSwitchboard extends CallSignalling<SipLeg> {
             onReject: (response) => {
               this.options.timers.clear(timer);
               const { status, reason } = code(response);
-              this.log.info(`sip ${login}: REGISTER refused: ${status} ${reason}`);
+              this.log.info(`sip ${safe(login)}: REGISTER refused: ${safe(status)} ${safe(reason)}`);
               resolve({ ok: false, info: status === 401 || status === 407 ? 'Unauthorized' : reason || 'Forbidden' });
             },
           },
@@ -438,7 +439,7 @@ export class SipSwitchboard extends CallSignalling<SipLeg> {
     }
     account.registered = true;
     this.registrations.add(login, session);
-    this.log.info(`sip ${login}: registered at ${this.options.server}`);
+    this.log.info(`sip ${safe(login)}: registered at ${this.options.server}`);
     return { ok: true };
   }
 
@@ -448,7 +449,7 @@ export class SipSwitchboard extends CallSignalling<SipLeg> {
   private stopUa(ua: UserAgent): void {
     const stop = ua
       .stop()
-      .catch((error: unknown) => this.log.debug(`sip: stop: ${errorMessage(error)}`))
+      .catch((error: unknown) => this.log.debug(`sip: stop: ${safe(errorMessage(error))}`))
       .finally(() => this.stopping.delete(stop));
     this.stopping.add(stop);
   }
@@ -507,7 +508,7 @@ export class SipSwitchboard extends CallSignalling<SipLeg> {
       try {
         leg.browserMedia = await MediaLeg.acceptOffer(this.options.mediaRegistry, sdp, `leg ${callId}`);
       } catch (error) {
-        this.log.warn(`call ${callId}: media setup failed: ${errorMessage(error)}`);
+        this.log.warn(`call ${safe(callId)}: media setup failed: ${safe(errorMessage(error))}`);
         return this.finish(leg, { status: 'FAILED', info: 'Not Acceptable Here' });
       }
       this.watchMedia(leg, leg.browserMedia);
@@ -517,7 +518,7 @@ export class SipSwitchboard extends CallSignalling<SipLeg> {
     }
     const inviter = new Inviter(account.ua, target, { earlyMedia: false });
     this.attach(leg, inviter);
-    this.log.info(`call ${callId}: ${login} -> ${target.toString()} (${this.options.media})`);
+    this.log.info(`call ${safe(callId)}: ${safe(login)} -> ${safe(target.toString())} (${this.options.media})`);
     try {
       await inviter.invite({
         requestDelegate: {
@@ -528,7 +529,7 @@ export class SipSwitchboard extends CallSignalling<SipLeg> {
           onAccept: () => void this.established(leg),
           onReject: (response) => {
             const { status, reason } = code(response);
-            this.log.info(`call ${callId}: ${status} ${reason}`);
+            this.log.info(`call ${safe(callId)}: ${safe(status)} ${safe(reason)}`);
             if (leg.ended) return;
             if (status === 486 || status === 600 || status === 603) this.finish(leg, { status: 'BUSY', info: reason });
             else if (status === 487) this.finish(leg, { status: 'FINISH', info: reason });
@@ -537,7 +538,7 @@ export class SipSwitchboard extends CallSignalling<SipLeg> {
         },
       });
     } catch (error) {
-      this.log.warn(`call ${callId}: INVITE failed: ${errorMessage(error)}`);
+      this.log.warn(`call ${safe(callId)}: INVITE failed: ${safe(errorMessage(error))}`);
       this.finish(leg, { status: 'FAILED', info: 'Service Unavailable' });
     }
   }
@@ -551,7 +552,7 @@ export class SipSwitchboard extends CallSignalling<SipLeg> {
         if (leg.ended) return;
         leg.session.send('setRemoteSDP', leg.callId, sdp);
       } catch (error) {
-        this.log.warn(`call ${leg.callId}: cannot answer the browser: ${errorMessage(error)}`);
+        this.log.warn(`call ${safe(leg.callId)}: cannot answer the browser: ${safe(errorMessage(error))}`);
         this.hangupSip(leg);
         this.finish(leg, { status: 'FAILED', info: 'Not Acceptable Here' });
         return;
@@ -590,7 +591,7 @@ export class SipSwitchboard extends CallSignalling<SipLeg> {
     this.legs.set(leg.callId, leg);
     this.totals.calls++;
     this.attach(leg, invitation);
-    this.log.info(`incoming call ${leg.callId}: ${caller} -> ${account.login} (${this.options.media})`);
+    this.log.info(`incoming call ${safe(leg.callId)}: ${safe(caller)} -> ${safe(account.login)} (${this.options.media})`);
     let browserOffer: string;
     if (this.options.media === 'relay') {
       browserOffer = offer;
@@ -607,7 +608,7 @@ export class SipSwitchboard extends CallSignalling<SipLeg> {
         this.watchMedia(leg, created.leg);
         browserOffer = created.sdp;
       } catch (error) {
-        this.log.warn(`incoming call ${leg.callId}: media setup failed: ${errorMessage(error)}`);
+        this.log.warn(`incoming call ${safe(leg.callId)}: media setup failed: ${safe(errorMessage(error))}`);
         await invitation.reject({ statusCode: 488 }).catch(() => undefined);
         this.finish(leg, { status: 'FINISH', info: 'Not Acceptable Here' });
         return;
@@ -640,7 +641,7 @@ export class SipSwitchboard extends CallSignalling<SipLeg> {
       leg.browserAnswer.resolve();
       await invitation.accept();
     } catch (error) {
-      this.log.warn(`answer ${leg.callId}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      this.log.warn(`answer ${safe(leg.callId)}: ${safe(error instanceof Error ? (error.stack ?? error.message) : String(error), 512)}`);
       await this.failAnswer(leg, 'Not Acceptable Here');
       return;
     }
@@ -664,7 +665,7 @@ export class SipSwitchboard extends CallSignalling<SipLeg> {
   private hangupSip(leg: SipLeg, declineCode = 480): void {
     const sip = leg.sip as Inviter | Invitation | undefined;
     if (!sip) return;
-    const ignore = (error: unknown): void => this.log.debug(`call ${leg.callId}: hangup: ${errorMessage(error)}`);
+    const ignore = (error: unknown): void => this.log.debug(`call ${safe(leg.callId)}: hangup: ${safe(errorMessage(error))}`);
     switch (sip.state) {
       case SessionState.Established:
         void sip.bye().catch(ignore);
@@ -716,7 +717,7 @@ export class SipSwitchboard extends CallSignalling<SipLeg> {
           await leg.plain.sendDtmf(digit);
           continue;
         } catch (error) {
-          this.log.warn(`call ${leg.callId}: no RFC 2833 DTMF (${errorMessage(error)}); sending SIP INFO instead`);
+          this.log.warn(`call ${safe(leg.callId)}: no RFC 2833 DTMF (${safe(errorMessage(error))}); sending SIP INFO instead`);
           type = leg.dtmfType = 'INFO';
         }
       }
@@ -796,7 +797,7 @@ export class SipSwitchboard extends CallSignalling<SipLeg> {
     if (this.options.media === 'gateway' && leg.sip) {
       this.options.rtpengine
         ?.request('delete', { 'call-id': leg.callId })
-        .catch((error: unknown) => this.log.debug(`call ${leg.callId}: rtpengine delete: ${errorMessage(error)}`));
+        .catch((error: unknown) => this.log.debug(`call ${safe(leg.callId)}: rtpengine delete: ${safe(errorMessage(error))}`));
     }
   }
 
@@ -814,7 +815,7 @@ export class SipSwitchboard extends CallSignalling<SipLeg> {
     this.registrations.remove(account.login, session);
     if (parkToken && account.registered) {
       this.parked.set(parkToken, account);
-      this.log.info(`sip ${account.login}: connection lost, registration kept for its session to resume`);
+      this.log.info(`sip ${safe(account.login)}: connection lost, registration kept for its session to resume`);
       return;
     }
     this.stopUa(account.ua);
@@ -828,7 +829,7 @@ export class SipSwitchboard extends CallSignalling<SipLeg> {
     account.session = session;
     this.accounts.set(session, account);
     this.registrations.add(account.login, session);
-    this.log.info(`sip ${account.login}: session resumed, registration kept`);
+    this.log.info(`sip ${safe(account.login)}: session resumed, registration kept`);
     return true;
   }
 

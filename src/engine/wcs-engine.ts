@@ -266,7 +266,9 @@ export class WcsEngine implements Engine {
     const current = () => this.#session === session;
     const refused = (): EngineFailure => ({
       code: 'registration-failed',
-      message: `The server refused the login for ${options.login ?? 'this account'}: ${refusal}. Check the login and password.`,
+      message: /too many requests/i.test(refusal ?? '')
+        ? `Too many failed sign-ins for ${options.login ?? 'this account'}: wait a minute, then try again.`
+        : `The server refused the login for ${options.login ?? 'this account'}: ${refusal}. Check the login and password.`,
     });
     const ended = (status: 'DISCONNECTED' | 'FAILED') => {
       if (!current()) return;

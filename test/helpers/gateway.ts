@@ -22,6 +22,10 @@ export interface TestGatewayOptions {
   rtpengine?: string;
   /** Lets `impair()` drop and delay a leg's media (a test hook of the gateway). */
   allowImpairment?: boolean;
+  /** Origins allowed besides loopback ones (the test page's own is added). */
+  allowOrigins?: string[];
+  /** Login throttling: failures that start a block, and how long it lasts. */
+  throttle?: { maxFailures?: number; windowMs?: number; blockMs?: number };
   tokenTtlMs?: number;
 }
 
@@ -66,21 +70,20 @@ export interface TestGateway {
   impair(callId: string, impairment: { loss: number; jitterMs: number } | null): Promise<boolean>;
 }
 
-async function post(url: string, body: unknown): Promise<Response> {
-  return fetch(url, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-}
-
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
-  const started = await executeServerCommand<{ id: string; url: string; restUrl: string }, TestGatewayOptions>(
+  const started = await executeServerCommand<{ id: string; url: string; restUrl: string; restToken: string }, TestGatewayOptions>(
     'gateway-start',
-    { logger: 'warn', ...options },
+    // The page's origin may call the REST API (CORS answers only origins given).
+    { logger: 'warn', ...options, allowOrigins: [location.origin, ...(options.allowOrigins ?? [])] },
   );
   if (!started || !started.url) throw new Error('the test runner did not start a gateway (is gatewayPlugin() configured?)');
-  const { id, url, restUrl } = started;
+  const { id, url, restUrl, restToken } = started;
+  const post = (to: string, body: unknown): Promise<Response> =>
+    fetch(to, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${restToken}` },
+      body: JSON.stringify(body),
+    });
   return {
     id,
     url,
