@@ -8,25 +8,20 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { defaultAccounts, startSipStack } from './stack.js';
+import { aptInstall, canInstall, has } from '../../scripts/apt.mjs';
 
 const PACKAGES: Record<string, string> = {
   kamailio: 'kamailio',
   rtpengine: 'rtpengine-daemon',
   baresip: 'baresip-core',
   sipp: 'sip-tester',
+  // `ip netns`: the stack's own network namespace with only `lo` (a minimal Debian has no ip).
+  ip: 'iproute2',
 };
 const EXTRA_PACKAGES = ['kamailio-websocket-modules'];
 
 function say(line: string): void {
   process.stderr.write(`[sip-stack] ${line}\n`);
-}
-
-function has(command: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
-}
-
-function isRoot(): boolean {
-  return typeof process.getuid === 'function' && process.getuid() === 0;
 }
 
 function ensurePackages(): void {
@@ -37,17 +32,10 @@ function ensurePackages(): void {
   const needWs = spawnSync('test', ['-e', websocketModule]).status !== 0;
   if (missing.length === 0 && !needWs) return;
   const packages = [...missing, ...(needWs ? EXTRA_PACKAGES : []), ...(missing.includes('kamailio') ? EXTRA_PACKAGES : [])];
-  if (!isRoot()) {
+  if (!canInstall()) {
     throw new Error(`missing ${[...new Set(packages)].join(' ')}: run as root, or apt-get install them first`);
   }
-  say(`installing ${[...new Set(packages)].join(' ')} with apt-get`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  const install = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...new Set(packages)], {
-    stdio: 'inherit',
-    env,
-  });
-  if (update.status !== 0 || install.status !== 0) throw new Error('apt-get failed');
+  aptInstall(packages, say);
 }
 
 /** Runs `args` and resolves with its exit code; SIGINT/SIGTERM are passed on to it. */
@@ -77,7 +65,8 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<n
 async function inNamespace(argv: string[]): Promise<number | undefined> {
   if (process.env['SIP_STACK_NETNS'] || process.env['SIP_STACK_NO_NETNS']) return undefined;
   const name = `sipphone-${process.pid}`;
-  if (!isRoot() || spawnSync('ip', ['netns', 'add', name], { stdio: 'ignore' }).status !== 0) {
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!root || spawnSync('ip', ['netns', 'add', name], { stdio: 'ignore' }).status !== 0) {
     say('no network namespace (needs root and `ip netns`): running on the host loopback; other programs');
     say('on this machine may see the test traffic on 127.0.0.1 and fixed ports may be taken');
     return undefined;
