@@ -47,8 +47,16 @@ import './parts.js';
 export interface RuntimeHostElement extends HTMLElement, ReactiveControllerHost {
   engineFactory: EngineFactory;
   dtmfType: DtmfType;
-  sipLogin: string;
   noReconnect: boolean;
+  wcsUrl: string;
+  sipLogin: string;
+  sipAuthName: string;
+  sipPassword: string;
+  sipDomain: string;
+  sipOutboundProxy: string;
+  sipPort: string;
+  noRegister: boolean;
+  authToken: string;
 }
 
 /** What the element lets its runtime read and change. */
@@ -58,8 +66,6 @@ export interface RuntimeAccess {
   announce(text: string): void;
   /** Where the websdk puts a call's media elements. */
   displays(): MediaDisplays;
-  /** The attributes, checked: connect options, or what is wrong with them. */
-  options(): ConnectOptions | PhoneError;
   /** The configuration the state model needs (login, callee, ...). */
   configuration(): Extract<PhoneAction, { type: 'configure' }>;
 }
@@ -275,7 +281,7 @@ export class PhoneRuntime {
 
   /** Opens a session: a person's or the page's connect(), or a reconnect (`resume`). */
   async #open(resume: boolean): Promise<void> {
-    const options = this.access.options();
+    const options = this.#connectOptions();
     if ('code' in options) {
       this.#reconnect.reset();
       this.dispatch({ type: 'fail', error: options });
@@ -323,6 +329,42 @@ export class PhoneRuntime {
     const retry = lost && this.#wasUp && !this.host.noReconnect && failure?.code !== 'registration-failed';
     if (retry) this.#reconnect.schedule();
     else if (lost) this.#reconnect.reset();
+  }
+
+  /** Checks the attributes and turns them into engine options, or says what is wrong. */
+  #connectOptions(): ConnectOptions | PhoneError {
+    const host = this.host;
+    const invalid = (message: string): PhoneError => ({ code: 'invalid-config', message });
+    const url = host.wcsUrl.trim();
+    if (!url) return invalid('Set the WCS URL (the wcs-url attribute) before connecting.');
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return invalid(`The WCS URL "${url}" is not a valid address; it should look like wss://host:8443.`);
+    }
+    if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
+      return invalid(`The WCS URL "${url}" must start with ws:// or wss://.`);
+    }
+    if (!host.authToken && !host.sipLogin.trim()) {
+      return invalid('Set the SIP login (the sip-login attribute) before connecting.');
+    }
+    const portText = String(host.sipPort ?? '').trim();
+    const port = portText === '' ? 5060 : Number(portText);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      return invalid(`The SIP port "${portText}" is not a port number (1-65535).`);
+    }
+    return {
+      url,
+      login: host.sipLogin.trim() || undefined,
+      authName: host.sipAuthName.trim() || host.sipLogin.trim() || undefined,
+      password: host.sipPassword,
+      domain: host.sipDomain.trim() || parsed.hostname,
+      outboundProxy: host.sipOutboundProxy.trim() || parsed.hostname,
+      port,
+      register: !host.noRegister,
+      authToken: host.authToken || undefined,
+    };
   }
 
   async #loadEngine(): Promise<Engine> {

@@ -10,7 +10,7 @@ import {
   type PhoneState,
 } from './call-context.js';
 import type { Intent } from './call-state.js';
-import type { CallStatus, ConnectOptions, DtmfType, EngineFactory, ErrorCode } from './engine/engine.js';
+import type { CallStatus, DtmfType, EngineFactory, ErrorCode } from './engine/engine.js';
 import { SipErrorEvent } from './events.js';
 import type { PhoneRuntime } from './phone-runtime.js';
 import { callStatusText, sessionStatusText } from './status-text.js';
@@ -256,14 +256,7 @@ export class SipPhone extends LitElement {
 
   /** Connects (and registers, unless `no-register`) with the configured attributes; while the phone waits to reconnect, reconnects now. */
   async connect(): Promise<void> {
-    if (!this.#runtime) {
-      // A malformed attribute is reported before anything is loaded or sent.
-      const options = this.#connectOptions();
-      if ('code' in options) {
-        this.#fail(options);
-        return;
-      }
-    }
+    // The runtime checks the attributes: a malformed one is reported, and nothing is sent.
     await (await this.#loadRuntime())?.connect();
   }
 
@@ -464,7 +457,6 @@ export class SipPhone extends LitElement {
           setState: (state) => (this.phoneState = state),
           announce: (text) => (this.announcement = text),
           displays: () => ({ local: this.localDisplay, remote: this.remoteDisplay }),
-          options: () => this.#connectOptions(),
           configuration: () => this.#configuration(),
         });
         return this.#runtime;
@@ -506,42 +498,7 @@ export class SipPhone extends LitElement {
     };
   }
 
-  /** Checks the attributes and turns them into engine options, or says what is wrong. */
-  #connectOptions(): ConnectOptions | PhoneError {
-    const invalid = (message: string): PhoneError => ({ code: 'invalid-config', message });
-    const url = this.wcsUrl.trim();
-    if (!url) return invalid('Set the WCS URL (the wcs-url attribute) before connecting.');
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      return invalid(`The WCS URL "${url}" is not a valid address; it should look like wss://host:8443.`);
-    }
-    if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
-      return invalid(`The WCS URL "${url}" must start with ws:// or wss://.`);
-    }
-    if (!this.authToken && !this.sipLogin.trim()) {
-      return invalid('Set the SIP login (the sip-login attribute) before connecting.');
-    }
-    const portText = String(this.sipPort ?? '').trim();
-    const port = portText === '' ? 5060 : Number(portText);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      return invalid(`The SIP port "${portText}" is not a port number (1-65535).`);
-    }
-    return {
-      url,
-      login: this.sipLogin.trim() || undefined,
-      authName: this.sipAuthName.trim() || this.sipLogin.trim() || undefined,
-      password: this.sipPassword,
-      domain: this.sipDomain.trim() || parsed.hostname,
-      outboundProxy: this.sipOutboundProxy.trim() || parsed.hostname,
-      port,
-      register: !this.noRegister,
-      authToken: this.authToken || undefined,
-    };
-  }
-
-  /** A failure before the runtime exists (a malformed attribute): shown, announced and fired. */
+  /** A failure with no runtime to report it (its chunk could not load): shown, announced and fired. */
   #fail(error: PhoneError): void {
     if (this.#runtime) {
       this.#runtime.dispatch({ type: 'fail', error });

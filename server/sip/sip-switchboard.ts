@@ -108,6 +108,8 @@ class SipLeg extends CallLeg {
   remoteDirection: string | undefined;
   /** Why the far end cancelled this incoming call, when it said (another contact answered). */
   cancelInfo: string | undefined;
+  /** Mode 'gateway', outgoing: the browser has the gateway's SDP answer already. */
+  browserAnswered = false;
 
   constructor(
     callId: string,
@@ -506,7 +508,14 @@ export class SipSwitchboard extends CallSignalling<SipLeg> {
 
     if (this.options.media === 'gateway') {
       try {
-        leg.browserMedia = await MediaLeg.acceptOffer(this.options.mediaRegistry, sdp, `leg ${callId}`);
+        leg.browserMedia = await MediaLeg.acceptOffer(this.options.mediaRegistry, sdp, `leg ${safe(callId)}`);
+        // Answer the browser now, not when the far end answers: its ICE and DTLS complete
+        // while the far end rings, and the first words after the answer are not clipped.
+        // Nothing is relayed until the dialog is confirmed (updateMedia).
+        const answer = await leg.browserMedia.answer({ audio: true, video: false });
+        if (leg.ended) return;
+        leg.session.send('setRemoteSDP', leg.callId, answer);
+        leg.browserAnswered = true;
       } catch (error) {
         this.log.warn(`call ${safe(callId)}: media setup failed: ${safe(errorMessage(error))}`);
         return this.finish(leg, { status: 'FAILED', info: 'Not Acceptable Here' });
@@ -546,7 +555,7 @@ export class SipSwitchboard extends CallSignalling<SipLeg> {
   /** The dialog is confirmed: the browser has the far end's SDP (or its media is bridged). */
   private async established(leg: SipLeg): Promise<void> {
     if (leg.ended || leg.established) return;
-    if (this.options.media === 'gateway' && !leg.incoming && leg.browserMedia) {
+    if (this.options.media === 'gateway' && !leg.incoming && leg.browserMedia && !leg.browserAnswered) {
       try {
         const sdp = await leg.browserMedia.answer({ audio: true, video: false });
         if (leg.ended) return;
