@@ -80,109 +80,122 @@ describe('dist/sip-phone.js in a plain page', function () {
     await gateway?.stop();
   });
 
-  it('registers two phones configured only by attributes and places a call with audio both ways', async () => {
-    const url = gateway!.url;
-    frame = document.createElement('iframe');
-    frame.style.cssText = 'width: 900px; height: 700px; border: 0';
-    frame.srcdoc = `<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8">
-    <title>sip-phone bundle</title>
-    <script type="module" src="${BUNDLE}"></script>
-  </head>
-  <body>
-    <sip-phone wcs-url="${url}" sip-login="10005" sip-password="pass10005" auto-connect callee="10006"></sip-phone>
-    <sip-phone wcs-url="${url}" sip-login="10006" sip-password="pass10006" auto-connect></sip-phone>
-  </body>
-</html>`;
-    const loaded = new Promise((resolve) => frame!.addEventListener('load', resolve, { once: true }));
-    document.body.append(frame);
-    await loaded;
+  // The same page twice: plain, and under a strict Content-Security-Policy (no inline
+  // script or style, no eval, connections only to the gateway), where it must work the same
+  // and cause no violation.
+  for (const strict of [false, true]) {
+    it(`${strict ? 'under a strict CSP: ' : ''}registers two phones configured only by attributes and places a call with audio both ways`, async () => {
+      const url = gateway!.url;
+      frame?.remove();
+      frame = document.createElement('iframe');
+      frame.style.cssText = 'width: 900px; height: 700px; border: 0';
+      const csp = strict
+        ? `<meta http-equiv="Content-Security-Policy" content="default-src 'self'; connect-src ${url}; object-src 'none'; base-uri 'none'">
+      <script src="/test/fixtures/csp-violations.js"></script>`
+        : '';
+      frame.srcdoc = `<!doctype html>
+  <html lang="en">
+    <head>
+      <meta charset="utf-8">
+      ${csp}
+      <title>sip-phone bundle</title>
+      <script type="module" src="${BUNDLE}"></script>
+    </head>
+    <body>
+      <sip-phone wcs-url="${url}" sip-login="10005" sip-password="pass10005" auto-connect callee="10006"></sip-phone>
+      <sip-phone wcs-url="${url}" sip-login="10006" sip-password="pass10006" auto-connect></sip-phone>
+    </body>
+  </html>`;
+      const loaded = new Promise((resolve) => frame!.addEventListener('load', resolve, { once: true }));
+      document.body.append(frame);
+      await loaded;
 
-    const win = frame.contentWindow as PageWindow;
-    const doc = frame.contentDocument!;
-    expect(win.customElements.get('sip-phone'), 'the bundle defines <sip-phone>').to.exist;
+      const win = frame.contentWindow as PageWindow;
+      const doc = frame.contentDocument!;
+      expect(win.customElements.get('sip-phone'), 'the bundle defines <sip-phone>').to.exist;
 
-    // Record the page's peer connections. The page has only the bundle, so the test wraps
-    // the page window's RTCPeerConnection from outside. Module scripts run before `load`,
-    // but no peer connection exists before a call (the websdk creates one per call, looking
-    // the constructor up on the window each time), and the test places the call only below.
-    // If that ever changed, the count asserted after the call would catch it.
-    const peerConnections: RTCPeerConnection[] = [];
-    win.RTCPeerConnection = new Proxy(win.RTCPeerConnection, {
-      construct(target, args, newTarget) {
-        const pc = Reflect.construct(target, args, newTarget) as RTCPeerConnection;
-        peerConnections.push(pc);
-        return pc;
-      },
+      // Record the page's peer connections. The page has only the bundle, so the test wraps
+      // the page window's RTCPeerConnection from outside. Module scripts run before `load`,
+      // but no peer connection exists before a call (the websdk creates one per call, looking
+      // the constructor up on the window each time), and the test places the call only below.
+      // If that ever changed, the count asserted after the call would catch it.
+      const peerConnections: RTCPeerConnection[] = [];
+      win.RTCPeerConnection = new Proxy(win.RTCPeerConnection, {
+        construct(target, args, newTarget) {
+          const pc = Reflect.construct(target, args, newTarget) as RTCPeerConnection;
+          peerConnections.push(pc);
+          return pc;
+        },
+      });
+
+      const caller = doc.querySelector('sip-phone[sip-login="10005"]')!;
+      const callee = doc.querySelector('sip-phone[sip-login="10006"]')!;
+      const phones = [caller, callee];
+      const state = () => phones.map(describePhone).join('; ');
+
+      await waitFor(
+        () => phones.every((p) => p.getAttribute('session-status') === 'REGISTERED'),
+        () => `both phones should register (${state()})`,
+        { timeout: 15_000 },
+      );
+
+      // The page fetched the bundle's own files and nothing else (no source modules, nothing
+      // from node_modules): the shell and its base, then, on connecting, the runtime, the
+      // children, the websdk adapter and the tone synthesis.
+      const fetched = win.performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname);
+      // (The strict page also loads its violation recorder, test/fixtures/csp-violations.js.)
+      expect(fetched.filter((p) => p.endsWith('.js') && !p.startsWith('/test/fixtures/')).sort()).to.deep.equal([
+        '/dist/phone-runtime.js',
+        '/dist/sip-phone-base.js',
+        '/dist/sip-phone-parts.js',
+        '/dist/sip-phone.js',
+        '/dist/tone-synth.js',
+        '/dist/wcs-engine.js',
+      ]);
+
+      // Call from the caller's dialer: its number field holds the `callee` attribute.
+      await waitFor(() => buttonOf(caller, 'sip-dialer', 'Call')?.disabled === false, () => `Call should be enabled (${state()})`);
+      buttonOf(caller, 'sip-dialer', 'Call')!.click();
+
+      await waitFor(() => buttonOf(callee, 'sip-incoming', 'Answer'), () => `10006 should ring (${state()})`, {
+        timeout: 10_000,
+      });
+      expect(inShadow(inShadow(callee, 'sip-incoming'), '[role="alert"]')?.textContent).to.contain(
+        'You have a new call from 10005',
+      );
+      buttonOf(callee, 'sip-incoming', 'Answer')!.click();
+
+      await waitFor(
+        () => phones.every((p) => p.getAttribute('call-status') === 'ESTABLISHED'),
+        () => `both phones should be in the call (${state()})`,
+        { timeout: 10_000 },
+      );
+
+      // One peer connection per leg; each receives audio that grows and is not silence
+      // (the fake microphone beeps in Chromium and plays a tone in Firefox, so a leg that hears it gains audio energy).
+      expect(peerConnections, 'peer connections created by the page').to.have.length(2);
+      const before = await Promise.all(peerConnections.map(inboundAudio));
+      let now = before;
+      await waitFor(
+        async () => {
+          now = await Promise.all(peerConnections.map(inboundAudio));
+          return now.every((n, i) => n.bytes > before[i].bytes + 2_000 && n.energy > before[i].energy);
+        },
+        () => `audio should flow both ways: before ${JSON.stringify(before)}, now ${JSON.stringify(now)}`,
+        { timeout: 8_000, interval: 250 },
+      );
+
+      // Hang up from the caller's controls; both phones end the call.
+      buttonOf(caller, 'sip-call-controls', 'Hangup')!.click();
+      await waitFor(
+        () => phones.every((p) => p.getAttribute('call-status') === 'FINISH'),
+        () => `both phones should end the call (${state()})`,
+        { timeout: 10_000 },
+      );
+      expect(phones.map((p) => p.getAttribute('session-status'))).to.deep.equal(['REGISTERED', 'REGISTERED']);
+      if (strict) expect((win as unknown as { cspViolations: string[] }).cspViolations).to.deep.equal([]);
     });
-
-    const caller = doc.querySelector('sip-phone[sip-login="10005"]')!;
-    const callee = doc.querySelector('sip-phone[sip-login="10006"]')!;
-    const phones = [caller, callee];
-    const state = () => phones.map(describePhone).join('; ');
-
-    await waitFor(
-      () => phones.every((p) => p.getAttribute('session-status') === 'REGISTERED'),
-      () => `both phones should register (${state()})`,
-      { timeout: 15_000 },
-    );
-
-    // The page fetched the bundle's own files and nothing else (no source modules, nothing
-    // from node_modules): the shell and its base, then, on connecting, the runtime, the
-    // children, the websdk adapter and the tone synthesis.
-    const fetched = win.performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname);
-    expect(fetched.filter((p) => p.endsWith('.js')).sort()).to.deep.equal([
-      '/dist/phone-runtime.js',
-      '/dist/sip-phone-base.js',
-      '/dist/sip-phone-parts.js',
-      '/dist/sip-phone.js',
-      '/dist/tone-synth.js',
-      '/dist/wcs-engine.js',
-    ]);
-
-    // Call from the caller's dialer: its number field holds the `callee` attribute.
-    await waitFor(() => buttonOf(caller, 'sip-dialer', 'Call')?.disabled === false, () => `Call should be enabled (${state()})`);
-    buttonOf(caller, 'sip-dialer', 'Call')!.click();
-
-    await waitFor(() => buttonOf(callee, 'sip-incoming', 'Answer'), () => `10006 should ring (${state()})`, {
-      timeout: 10_000,
-    });
-    expect(inShadow(inShadow(callee, 'sip-incoming'), '[role="alert"]')?.textContent).to.contain(
-      'You have a new call from 10005',
-    );
-    buttonOf(callee, 'sip-incoming', 'Answer')!.click();
-
-    await waitFor(
-      () => phones.every((p) => p.getAttribute('call-status') === 'ESTABLISHED'),
-      () => `both phones should be in the call (${state()})`,
-      { timeout: 10_000 },
-    );
-
-    // One peer connection per leg; each receives audio that grows and is not silence
-    // (the fake microphone beeps in Chromium and plays a tone in Firefox, so a leg that hears it gains audio energy).
-    expect(peerConnections, 'peer connections created by the page').to.have.length(2);
-    const before = await Promise.all(peerConnections.map(inboundAudio));
-    let now = before;
-    await waitFor(
-      async () => {
-        now = await Promise.all(peerConnections.map(inboundAudio));
-        return now.every((n, i) => n.bytes > before[i].bytes + 2_000 && n.energy > before[i].energy);
-      },
-      () => `audio should flow both ways: before ${JSON.stringify(before)}, now ${JSON.stringify(now)}`,
-      { timeout: 8_000, interval: 250 },
-    );
-
-    // Hang up from the caller's controls; both phones end the call.
-    buttonOf(caller, 'sip-call-controls', 'Hangup')!.click();
-    await waitFor(
-      () => phones.every((p) => p.getAttribute('call-status') === 'FINISH'),
-      () => `both phones should end the call (${state()})`,
-      { timeout: 10_000 },
-    );
-    expect(phones.map((p) => p.getAttribute('session-status'))).to.deep.equal(['REGISTERED', 'REGISTERED']);
-  });
+  }
   it('a page that only shows the phone fetches the shell and its base, nothing more', async () => {
     const page = document.createElement('iframe');
     page.srcdoc = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>idle phone</title>
