@@ -157,6 +157,10 @@ export class SipPhone extends LitElement {
   @property({ attribute: 'auth-token' }) authToken = '';
   /** Connect as soon as the element is attached and configured. */
   @property({ type: Boolean, attribute: 'auto-connect' }) autoConnect = false;
+  /** Answer a call ringing in on its own (when no other call is up), for kiosks and intercoms. */
+  @property({ type: Boolean, attribute: 'auto-answer' }) autoAnswer = false;
+  /** Seconds `auto-answer` waits before answering (0: at once). */
+  @property({ type: Number, attribute: 'auto-answer-delay' }) autoAnswerDelay = 0;
   /** Do not reconnect on its own when the connection to the server is lost. */
   @property({ type: Boolean, attribute: 'no-reconnect' }) noReconnect = false;
   /** How many calls the phone holds at once (ringing, connected and held); a call beyond them gets busy. */
@@ -232,6 +236,12 @@ export class SipPhone extends LitElement {
     if (this.autoConnect) queueMicrotask(() => this.#autoConnect());
   }
 
+  /** Once connected, the runtime says when to render (PhoneRuntime.renderSlot). */
+  protected override async scheduleUpdate(): Promise<unknown> {
+    await this.#runtime?.renderSlot();
+    return super.scheduleUpdate();
+  }
+
   protected override willUpdate(changed: PropertyValues): void {
     const config = ['callee', 'sipLogin', 'video', 'noRegister', 'maxCalls'];
     if (config.some((name) => changed.has(name))) {
@@ -250,6 +260,8 @@ export class SipPhone extends LitElement {
       if (before?.session !== this.phoneState.session) this.requestUpdate('sessionStatus', before?.session);
       if (before?.call?.status !== this.phoneState.call?.status) this.requestUpdate('callStatus', before?.call?.status);
     }
+    // The children render what the phone renders (a configuration above may have changed it).
+    this.#runtime?.provide(this.phoneState);
   }
 
   // ---- public methods ---------------------------------------------------------------

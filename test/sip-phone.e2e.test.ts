@@ -101,6 +101,25 @@ describe('two <sip-phone> elements through the gateway', () => {
     await waitUntil(() => pcA.connectionState === 'closed' || pcA.signalingState === 'closed', 'caller media not released');
   });
 
+  it('auto-answer: a call is answered without a click, with audio both ways', async () => {
+    const root = await fixture<HTMLDivElement>(html`<div>
+      <sip-phone id="a" wcs-url=${gatewayOf().url} sip-login="10005" sip-password="pass10005"></sip-phone>
+      <sip-phone id="b" wcs-url=${gatewayOf().url} sip-login="10006" sip-password="pass10006" auto-answer></sip-phone>
+    </div>`);
+    const a = root.querySelector<SipPhone>('#a')!;
+    const b = root.querySelector<SipPhone>('#b')!;
+    await connectBoth(a, b);
+    const before = trackedPeerConnections().length;
+    a.call('10006');
+    await waitForAttr(b, 'call-status', 'ESTABLISHED');
+    await waitForAttr(a, 'call-status', 'ESTABLISHED');
+    const [pcA, pcB] = trackedPeerConnections().slice(before);
+    expect(await growth(() => audioEnergy(pcA!), 2000), 'the caller hears').to.be.greaterThan(0.001);
+    expect(await growth(() => audioEnergy(pcB!), 2000), 'the kiosk hears').to.be.greaterThan(0.001);
+    a.hangup();
+    await waitForAttr(b, 'call-status', 'FINISH');
+  });
+
   describe('failures show a message, fire sip-error and leave the phone usable', () => {
     it('a wrong password', async () => {
       const { a, aEvents } = await twoPhones();

@@ -20,6 +20,8 @@ export class ToneController implements ReactiveController {
   #tone: Tone | null = null;
   /** Bumped by every play() and stop(): a tone whose synthesis arrives late plays only if still wanted. */
   #generation = 0;
+  #delay?: ReturnType<typeof setTimeout>;
+  #sleep?: ReturnType<typeof setTimeout>;
 
   constructor(host: ReactiveControllerHost) {
     host.addController(this);
@@ -43,26 +45,52 @@ export class ToneController implements ReactiveController {
     }
     // A failed load (the chunk unreachable) leaves the phone silent but working.
     this.#synth ??= import('./tone-synth.js').catch(() => undefined);
+    this.#sleepSoon();
   }
 
-  play(tone: Tone | null): void {
+  /**
+   * A running AudioContext keeps the browser's audio thread busy and slows what waits on the
+   * audio devices (the websdk enumerates them before every call: 1 ms became 3 ms). Between
+   * tones the context is suspended; the page's first gesture (Connect) lets it resume later.
+   */
+  #sleepSoon(): void {
+    clearTimeout(this.#sleep);
+    this.#sleep = setTimeout(() => {
+      if (!this.#tone && this.#ctx?.state === 'running') void this.#ctx.suspend();
+    }, 500);
+  }
+
+  /**
+   * Plays `tone` (null: silence), after `delayMs` when given: a ringback that starts a moment
+   * late is not heard as late, and a call answered within that moment costs no audio work.
+   */
+  play(tone: Tone | null, delayMs = 0): void {
     if (tone === this.#tone) return;
     this.stop();
     if (!tone) return;
     this.#tone = tone;
-    this.#withSynth((synth, ctx) => (this.#playing = synth.startTone(ctx, tone)));
+    const start = () => this.#withSynth((synth, ctx) => (this.#playing = synth.startTone(ctx, tone)));
+    if (delayMs <= 0) {
+      start();
+      return;
+    }
+    const generation = this.#generation;
+    this.#delay = setTimeout(() => generation === this.#generation && start(), delayMs);
   }
 
   /** Plays a key's DTMF tone for a moment, as feedback that the key was sent. */
   key(digit: string, ms = 120): void {
     this.#withSynth((synth, ctx) => synth.playKey(ctx, digit, ms), false);
+    this.#sleepSoon();
   }
 
   stop(): void {
+    clearTimeout(this.#delay);
     this.#generation++;
     this.#playing?.stop();
     this.#playing = undefined;
     this.#tone = null;
+    if (this.#ctx) this.#sleepSoon();
   }
 
   /** Root-mean-square level of what the tone is playing right now (0 when silent). */
@@ -72,6 +100,7 @@ export class ToneController implements ReactiveController {
 
   hostDisconnected(): void {
     this.stop();
+    clearTimeout(this.#sleep);
     void this.#ctx?.close();
     this.#ctx = undefined;
   }
