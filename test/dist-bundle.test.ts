@@ -3,7 +3,7 @@
 // purely by attributes registers both phones with the local gateway, places a call from
 // 10005 to 10006, answers it, hears audio both ways and hangs up.
 //
-// The page is an iframe (srcdoc) so that it has its own window and custom element registry:
+// The page is an iframe (served by the test runner's plugin at /__page__) so that it has its own window and custom element registry:
 // this file imports nothing from src/, and the page never sees the test runner's modules.
 // `npm test` builds dist/ first; run `npm run build` before running this file on its own.
 import { expect } from '@open-wc/testing';
@@ -89,23 +89,15 @@ describe('dist/sip-phone.js in a plain page', function () {
       frame?.remove();
       frame = document.createElement('iframe');
       frame.style.cssText = 'width: 900px; height: 700px; border: 0';
-      const csp = strict
-        ? `<meta http-equiv="Content-Security-Policy" content="default-src 'self'; connect-src ${url}; object-src 'none'; base-uri 'none'">
-      <script src="/test/fixtures/csp-violations.js"></script>`
-        : '';
-      frame.srcdoc = `<!doctype html>
-  <html lang="en">
-    <head>
-      <meta charset="utf-8">
-      ${csp}
-      <title>sip-phone bundle</title>
-      <script type="module" src="${BUNDLE}"></script>
-    </head>
-    <body>
-      <sip-phone wcs-url="${url}" sip-login="10005" sip-password="pass10005" auto-connect callee="10006"></sip-phone>
-      <sip-phone wcs-url="${url}" sip-login="10006" sip-password="pass10006" auto-connect></sip-phone>
-    </body>
-  </html>`;
+      // The page at a real URL of this origin: 'self' is the test runner's origin. (connect-src
+      // also has 'self' for the test runner's own socket, which its server adds to every page.)
+      const page = new URLSearchParams({
+        csp: strict ? `default-src 'self'; connect-src 'self' ${url}; object-src 'none'; base-uri 'none'` : '',
+        head: `${strict ? '<script src="/test/fixtures/csp-violations.js"></script>' : ''}<script type="module" src="${BUNDLE}"></script>`,
+        body: `<sip-phone wcs-url="${url}" sip-login="10005" sip-password="pass10005" auto-connect callee="10006"></sip-phone>
+    <sip-phone wcs-url="${url}" sip-login="10006" sip-password="pass10006" auto-connect></sip-phone>`,
+      });
+      frame.src = `/__page__?${page}`;
       const loaded = new Promise((resolve) => frame!.addEventListener('load', resolve, { once: true }));
       document.body.append(frame);
       await loaded;
@@ -143,8 +135,9 @@ describe('dist/sip-phone.js in a plain page', function () {
       // from node_modules): the shell and its base, then, on connecting, the runtime, the
       // children, the websdk adapter and the tone synthesis.
       const fetched = win.performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname);
-      // (The strict page also loads its violation recorder, test/fixtures/csp-violations.js.)
-      expect(fetched.filter((p) => p.endsWith('.js') && !p.startsWith('/test/fixtures/')).sort()).to.deep.equal([
+      // (Besides the test runner's own script and, on the strict page, its violation recorder.)
+      const ours = (p: string) => p.endsWith('.js') && !p.startsWith('/test/fixtures/') && !p.startsWith('/__web-dev-server');
+      expect(fetched.filter(ours).sort()).to.deep.equal([
         '/dist/phone-runtime.js',
         '/dist/sip-phone-base.js',
         '/dist/sip-phone-parts.js',

@@ -49,6 +49,10 @@ async function spawnGateway(port: number, args: string[]): Promise<{ child: Chil
 }
 
 export const WEBSDK_PREFIX = '/__websdk__/';
+/** `/__page__?csp=...&head=...&body=...`: an HTML page made of those parts (test/dist-bundle.test.ts). */
+export const PAGE_PATH = '/__page__';
+
+const escapeAttr = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
 const TEXT_TYPES: Record<string, string> = { '.html': 'html', '.js': 'js', '.css': 'css', '.json': 'json' };
 
@@ -61,6 +65,16 @@ export function gatewayPlugin(): TestRunnerPlugin {
   return {
     name: 'sip-gateway',
     async serve(context) {
+      if (context.path === PAGE_PATH) {
+        // A page of the test's own making, at a real URL of the test's origin (a srcdoc
+        // iframe would do, but Firefox does not count its inherited origin as CSP 'self').
+        const q = context.query as Record<string, string | undefined>;
+        const csp = q['csp'] ? `<meta http-equiv="Content-Security-Policy" content="${escapeAttr(q['csp'])}">` : '';
+        return {
+          body: `<!doctype html>\n<html lang="en"><head><meta charset="utf-8">${csp}${q['head'] ?? ''}<title>test page</title></head><body>${q['body'] ?? ''}</body></html>`,
+          type: 'html',
+        };
+      }
       if (!context.path.startsWith(WEBSDK_PREFIX)) return undefined;
       const file = normalize(join(websdkRoot, decodeURIComponent(context.path.slice(WEBSDK_PREFIX.length))));
       const type = TEXT_TYPES[extname(file)];
