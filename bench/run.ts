@@ -17,14 +17,18 @@ import { benchSetup, type SetupResult } from './parts/setup.js';
 import { benchEndurance, type EnduranceResult } from './parts/endurance.js';
 import { benchCapacity, type CapacityResult } from './parts/capacity.js';
 import { benchRender, type RenderResult } from './parts/render.js';
+import { benchSipAudio, stackInfo, type SipAudioResult } from './parts/sip-audio.js';
 import type { BenchContext } from './parts/context.js';
 
-const PARTS = ['setup', 'endurance', 'capacity', 'render'] as const;
+const PARTS = ['setup', 'endurance', 'capacity', 'render', 'sip-audio'] as const;
+/** The parts that run by default: sip-audio only inside the SIP stack (`npm run bench:sip`). */
+const DEFAULT_PARTS = PARTS.filter((part) => part !== 'sip-audio' || !!process.env['SIP_STACK_INFO']);
 type Part = (typeof PARTS)[number];
 
 const USAGE = `Usage: npm run bench -- [options]
 
-Parts (all by default): setup, endurance, capacity, render.
+Parts (all by default): setup, endurance, capacity, render; and sip-audio (first audio through
+Kamailio + rtpengine + baresip, per media mode), which needs the SIP stack: npm run bench:sip.
   --only LIST          comma-separated parts to run, e.g. --only setup,render
   --calls N            setup: calls per side, after the warm-up (default 20)
   --warmup N           setup: warm-up calls per side, not counted (default 2)
@@ -34,6 +38,7 @@ Parts (all by default): setup, endurance, capacity, render.
   --levels LIST        capacity: concurrent calls per level (default 10,20,40)
   --measure-ms MS      capacity: measurement window per level (default 10000)
   --reps N             render: insertions per element and state (default 200)
+  --sip-calls N        sip-audio: calls per media mode, after one warm-up (default 10)
   --out DIR            where latest.json and latest.svg go (default bench/results)
   --dist DIR           serve this built bundle instead of dist/ (compare two builds); implies --no-build
   --no-build           do not rebuild dist/ first
@@ -63,6 +68,7 @@ export interface BenchResults {
   endurance?: EnduranceResult;
   capacity?: CapacityResult;
   render?: RenderResult;
+  sipAudio?: SipAudioResult;
   errors: Record<string, string>;
   pass: boolean;
 }
@@ -170,6 +176,18 @@ function printRender(r: RenderResult): void {
   );
 }
 
+function printSipAudio(r: SipAudioResult): void {
+  const { relay, gateway } = r.modes;
+  print(
+    formatTable(`5. Through Kamailio + rtpengine to baresip, ${r.calls} calls per media mode (after 1 warm-up), from the far end's answer, ms`, ['', 'median', 'p90', 'min', 'max'], [
+      ["mode 'relay': to ESTABLISHED", relay.answerToEstablished.median, relay.answerToEstablished.p90, relay.answerToEstablished.min, relay.answerToEstablished.max],
+      ["mode 'relay': to first audio", relay.answerToAudio.median, relay.answerToAudio.p90, relay.answerToAudio.min, relay.answerToAudio.max],
+      ["mode 'gateway': to ESTABLISHED", gateway.answerToEstablished.median, gateway.answerToEstablished.p90, gateway.answerToEstablished.min, gateway.answerToEstablished.max],
+      ["mode 'gateway': to first audio", gateway.answerToAudio.median, gateway.answerToAudio.p90, gateway.answerToAudio.min, gateway.answerToAudio.max],
+    ]),
+  );
+}
+
 async function main(): Promise<void> {
   let values;
   try {
@@ -184,6 +202,7 @@ async function main(): Promise<void> {
         levels: { type: 'string' },
         'measure-ms': { type: 'string' },
         reps: { type: 'string' },
+        'sip-calls': { type: 'string' },
         out: { type: 'string' },
         dist: { type: 'string' },
         'no-build': { type: 'boolean' },
@@ -198,8 +217,9 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const only = (values.only ?? PARTS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+  const only = (values.only ?? DEFAULT_PARTS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
   for (const part of only) if (!PARTS.includes(part as Part)) fail(`unknown part ${part}`);
+  if (only.includes('sip-audio') && !stackInfo()) fail('sip-audio needs the SIP stack: npm run bench:sip');
   const options = {
     parts: only,
     calls: int('--calls', values.calls, 20),
@@ -210,6 +230,7 @@ async function main(): Promise<void> {
     levels: (values.levels ?? '10,20,40').split(',').map((s) => int('--levels', s, 0)),
     measureMs: int('--measure-ms', values['measure-ms'], 10_000),
     reps: int('--reps', values.reps, 200),
+    sipCalls: int('--sip-calls', values['sip-calls'], 10),
     dist: values.dist ? resolve(values.dist) : undefined,
   };
   const outDir = resolve(values.out ?? join(ROOT, 'bench', 'results'));
@@ -271,6 +292,7 @@ async function main(): Promise<void> {
     );
     results.capacity = await run('capacity', () => benchCapacity(ctx, { levels: options.levels, measureMs: options.measureMs, settleMs: 3000 }), printCapacity);
     results.render = await run('render', () => benchRender(ctx, { reps: options.reps, warmup: 10 }), printRender);
+    results.sipAudio = await run('sip-audio', () => benchSipAudio(ctx, options.sipCalls), printSipAudio);
   } finally {
     await browser.close();
     await pages.close();

@@ -35,6 +35,14 @@ export function createdPeerConnections(): number {
   return created.length;
 }
 
+/** The peer connections created after the first `count` ones that still exist, oldest first. */
+export function peerConnectionsSince(count: number): RTCPeerConnection[] {
+  return created
+    .slice(count)
+    .map((ref) => ref.deref())
+    .filter((pc): pc is RTCPeerConnection => !!pc);
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,17 +1,21 @@
 // The widget bench page: <sip-phone> elements from the built bundle (dist/sip-phone.js,
 // loaded by the page as a module), driven the way a person drives them: by clicking their
 // buttons. Node drives it through `window.bench` (puppeteer page.evaluate).
-import { afterNextPaint, createdPeerConnections, openPeerConnections, trackPeerConnections, waitFor } from './common.js';
+import { afterNextPaint, audioStats, createdPeerConnections, openPeerConnections, peerConnectionsSince, trackPeerConnections, waitFor } from './common.js';
 
 trackPeerConnections();
 
 /** What the page needs of a <sip-phone> (the page does not import the widget's types). */
 type Phone = HTMLElement & { updateComplete: Promise<boolean> };
 
+let firstAudio: Promise<number> | undefined;
+
 interface Entry {
   el: Phone;
   /** performance.now() of the last sip-call-status ESTABLISHED event. */
   establishedAt: number;
+  /** Date.now() of the same. */
+  establishedWall: number;
   /** The status of the last sip-call-status event. */
   lastStatus: string;
 }
@@ -49,10 +53,13 @@ export const bench = {
     el.setAttribute('sip-login', options.login);
     el.setAttribute('sip-password', options.password);
     el.setAttribute('callee', options.callee);
-    const e: Entry = { el, establishedAt: 0, lastStatus: '' };
+    const e: Entry = { el, establishedAt: 0, establishedWall: 0, lastStatus: '' };
     el.addEventListener('sip-call-status', (event) => {
       const { status } = (event as CustomEvent<{ status: string }>).detail;
-      if (status === 'ESTABLISHED') e.establishedAt = performance.now();
+      if (status === 'ESTABLISHED') {
+        e.establishedAt = performance.now();
+        e.establishedWall = Date.now();
+      }
       e.lastStatus = status;
     });
     phones.set(options.login, e);
@@ -107,6 +114,34 @@ export const bench = {
     e.lastStatus = '';
     button.click();
     await waitFor(() => e.lastStatus === 'FINISH', timeoutMs, () => `${login}: hangup (${state(el)})`, 2);
+  },
+
+  /**
+   * Starts watching the newest peer connection for its first received audio bytes; `firstAudio()`
+   * resolves with `Date.now()` then (a wall clock, to compare with Node's).
+   */
+  watchFirstAudio(timeoutMs = 15_000): void {
+    const known = createdPeerConnections();
+    firstAudio = (async () => {
+      const deadline = performance.now() + timeoutMs;
+      for (;;) {
+        for (const pc of peerConnectionsSince(known)) {
+          if (pc.signalingState !== 'closed' && (await audioStats(pc)).inbound.bytesReceived > 0) return Date.now();
+        }
+        if (performance.now() > deadline) throw new Error('no audio received');
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    })();
+  },
+
+  firstAudio(): Promise<number> {
+    if (!firstAudio) throw new Error('watchFirstAudio() first');
+    return firstAudio;
+  },
+
+  /** `Date.now()` of the last sip-call-status ESTABLISHED of `login`. */
+  establishedWallClock(login: string): number {
+    return entry(login).establishedWall;
   },
 
   openPeerConnections(): number {

@@ -28,6 +28,8 @@ export class BaresipControl {
   private readonly pending = new Map<string, (response: BaresipResponse) => void>();
   /** Every event received since the connection opened (tests read and clear it). */
   readonly events: BaresipEvent[] = [];
+  /** Called with each event as it arrives, and `Date.now()` then (benchmarks time them). */
+  onEvent: ((event: BaresipEvent, at: number) => void) | undefined;
 
   constructor(
     readonly host: string,
@@ -69,7 +71,10 @@ export class BaresipControl {
       } catch {
         continue;
       }
-      if ('event' in message) this.events.push(message);
+      if ('event' in message) {
+        this.events.push(message);
+        this.onEvent?.(message, Date.now());
+      }
       else {
         const token = String(message.token ?? '');
         const resolve = this.pending.get(token);
