@@ -63,7 +63,6 @@ const SHARED_SRC = ['call-context.ts', 'events.ts', 'styles.ts', 'status-text.ts
 /** Lit (and the decorator helpers) and the shared modules of src/ form the base chunk. */
 function manualChunks(id) {
   if (/node_modules[\\/](lit|lit-html|lit-element|@lit[\\/]reactive-element|tslib)[\\/]/.test(id)) return BASE;
-  if (/node_modules[\\/]@lit[\\/]context[\\/]lib[\\/]create-context/.test(id)) return BASE;
   if (SHARED_SRC.includes(id)) return BASE;
   return undefined;
 }

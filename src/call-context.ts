@@ -1,4 +1,4 @@
-import { createContext } from '@lit/context';
+import type { Context } from '@lit/context';
 import {
   FINAL_CALL_STATUSES,
   type CallDirection,
@@ -106,7 +106,12 @@ export const initialPhoneState: PhoneState = Object.freeze({
   reconnect: null,
 });
 
-export const phoneStateContext = createContext<PhoneState>(Symbol('sip-phone-state'));
+/**
+ * The context key of the phone's state. (`createContext()` returns its argument; a key made
+ * without it keeps the element's shell from importing @lit/context, whose index would bring
+ * the provider and consumer into the code a page loads before connecting.)
+ */
+export const phoneStateContext = Symbol('sip-phone-state') as Context<symbol, PhoneState>;
 
 /** Statuses of a call that is ringing, not yet answered. */
 export function isRinging(call: CallSnapshot | null | undefined): boolean {

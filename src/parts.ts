@@ -6,3 +6,6 @@
 export { SipDialer } from './sip-dialer.js';
 export { SipIncoming } from './sip-incoming.js';
 export { SipCallControls } from './sip-call-controls.js';
+// The runtime takes its context provider from here, so that @lit/context (the children's
+// consumers, the runtime's provider) is bundled once, in this file, with no chunk of its own.
+export { ContextProvider } from '@lit/context';

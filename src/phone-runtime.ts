@@ -9,7 +9,6 @@
  * asks, and carries out the effects it returns.
  */
 import type { ReactiveControllerHost } from 'lit';
-import { ContextProvider } from '@lit/context';
 import {
   activeCall,
   phoneStateContext,
@@ -41,7 +40,7 @@ import {
   type SipDtmfEvent,
   type SipTransferEvent,
 } from './events.js';
-import './parts.js';
+import { ContextProvider } from './parts.js';
 
 /** The element the runtime works for (its public properties, and the controller host API). */
 export interface RuntimeHostElement extends HTMLElement, ReactiveControllerHost {
