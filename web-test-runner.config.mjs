@@ -103,6 +103,7 @@ export const firefoxFiles = [
   'test/sip-phone.call-waiting.e2e.test.ts',
   'test/sip-phone.reconnect.test.ts',
   'test/sip-phone.auto-answer.test.ts',
+  'test/sip-phone.click-to-call.test.ts',
   'test/sip-phone.media-failure.e2e.test.ts',
   'test/call-state.test.ts',
   'test/gateway-phone-example.test.ts',

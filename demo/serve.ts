@@ -74,7 +74,8 @@ async function main(): Promise<void> {
 
   let gateway: Gateway;
   try {
-    gateway = await startGateway({ host, port: gatewayPort, logger: logLevel });
+    // demo/apps.json: the app key of the "Call us" page (demo/click-to-call.html).
+    gateway = await startGateway({ host, port: gatewayPort, logger: logLevel, appsFile: fileURLToPath(new URL('./apps.json', import.meta.url)) });
   } catch (error) {
     process.stderr.write(`demo: the gateway could not start on ${host}:${gatewayPort}: ${String(error)}\n`);
     process.exit(1);

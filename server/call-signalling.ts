@@ -26,6 +26,8 @@ export interface CallSession {
   readonly login: string | undefined;
   /** True when the session may place calls (its credentials were checked). */
   readonly mayCall: boolean;
+  /** True when the session may call `callee` (an app key's sessions only call its callees). */
+  mayCallTo(callee: string): boolean;
   readonly open: boolean;
   send(message: string, ...data: unknown[]): void;
   fail(payload: Record<string, unknown>): void;

@@ -106,6 +106,11 @@ export class Switchboard extends CallSignalling<Leg> {
       this.endCall(call, { status: 'FAILED', info: 'Forbidden' });
       return;
     }
+    if (!session.mayCallTo(calleeRaw)) {
+      this.log.info(`call ${safe(callId)}: ${safe(calleeRaw)} is not a callee of the session's app key`);
+      this.endCall(call, { status: 'FAILED', info: 'Forbidden' });
+      return;
+    }
     const calleeLogin = accountOf(calleeRaw);
     // Every session of the callee rings, one already in a call too (call waiting: busy is
     // then that phone's answer), except the caller's own.

@@ -16,6 +16,9 @@ Options:
   --host HOST               address to listen on (default 127.0.0.1)
   --port PORT               HTTP/WebSocket port, 0 for any free port (default 8080)
   --accounts FILE           accounts JSON {"login": "password"} (default ${DEFAULT_ACCOUNTS_FILE})
+  --apps FILE               app keys for "Call us" buttons: {"KEY": {"account": "10099",
+                            "callees": ["10006", "sales-*"]}}; a session naming KEY calls
+                            from that account, only those callees, and is never called
   --no-answer-timeout MS    ringing time before "Request Timeout" (default 60000)
   --log-level LEVEL         debug | info | warn | error | silent (default info)
 
@@ -81,6 +84,7 @@ async function main(): Promise<void> {
         'max-sessions': { type: 'string' },
         'max-sessions-per-address': { type: 'string' },
         'idle-timeout': { type: 'string' },
+        apps: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -118,6 +122,7 @@ async function main(): Promise<void> {
       maxSessions: integer('--max-sessions', values['max-sessions'], 1, 1_000_000),
       maxSessionsPerAddress: integer('--max-sessions-per-address', values['max-sessions-per-address'], 1, 1_000_000),
       idleTimeoutMs: integer('--idle-timeout', values['idle-timeout'], 1000, 3_600_000),
+      appsFile: values.apps,
     });
   } catch (error) {
     process.stderr.write(`gateway: ${errorMessage(error)}\n`);

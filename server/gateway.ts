@@ -7,6 +7,7 @@ import { dirname, extname, join, normalize, sep } from 'node:path';
 import { createReadStream, statSync } from 'node:fs';
 import { WebSocketServer } from 'ws';
 import { Accounts, DEFAULT_ACCOUNTS_FILE, loadAccountsFile, validateAccounts } from './accounts.js';
+import { loadAppsFile, validateApps, type App } from './apps.js';
 import { Switchboard } from './call.js';
 import { MediaRegistry, type Impairment } from './media.js';
 import { REST_PREFIX, handleRest } from './rest.js';
@@ -97,6 +98,12 @@ export interface GatewayOptions {
   maxSessionsPerAddress?: number;
   /** Login throttling (failed sign-ins per login and per address). Defaults: 10 a minute, then 30 s. */
   throttle?: ThrottleOptions;
+  /**
+   * App keys for "Call us" buttons, `{"KEY": {"account", "callees", "password"?}}` (see
+   * server/apps.ts); `appsFile` reads them from a JSON file. Default: none.
+   */
+  apps?: Record<string, unknown>;
+  appsFile?: string;
 }
 
 export interface GatewayStats {
@@ -250,6 +257,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     sip ?? new Switchboard({ noAnswerTimeoutMs, logger, timers, media });
   const tokens = new TokenStore(options.tokenTtlMs ?? 60_000);
   const policy = new OriginPolicy(options.allowOrigins ?? [], host);
+  const apps: Map<string, App> = options.apps
+    ? validateApps(options.apps, 'options.apps')
+    : options.appsFile
+      ? loadAppsFile(options.appsFile)
+      : new Map();
   const throttle = new LoginThrottle(options.throttle);
   const idleTimeoutMs = options.idleTimeoutMs ?? 15_000;
   const maxSessions = options.maxSessions ?? 1000;
@@ -269,6 +281,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     sessions,
     throttle,
     loginTimeoutMs: idleTimeoutMs,
+    apps,
   };
   const staticRoot = options.serveWebsdk === false ? undefined : websdkRoot();
 

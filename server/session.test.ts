@@ -81,6 +81,7 @@ describe('session', () => {
         refuseMode: 'fail',
         throttle: new LoginThrottle(),
         loginTimeoutMs: 0,
+        apps: new Map(),
         sessions: new Set(),
       },
       'test',

@@ -8,6 +8,7 @@ import type { CallSession } from './call-signalling.js';
 import { parseClientFrame, serverFrame, str, type ClientFrame } from './protocol.js';
 import { errorMessage, type Logger, type Timers } from './util.js';
 import { safe, type LoginThrottle } from './security.js';
+import { DEFAULT_APP_KEY, mayCallTo, type App } from './apps.js';
 
 /**
  * How a refused `connection` ends the socket after its `fail` frame: 'fail' makes the
@@ -58,6 +59,8 @@ export interface SessionContext {
   readonly throttle: LoginThrottle;
   /** A session that sends no `connection` frame within this long is closed. */
   readonly loginTimeoutMs: number;
+  /** App keys (`--apps`): sessions that name one call from its account, to its callees only. */
+  readonly apps: ReadonlyMap<string, App>;
 }
 
 /** Bad frames a session may send before it has signed in; one more closes it. */
@@ -68,6 +71,8 @@ export const TOO_MANY_REQUESTS = 'Too Many Requests';
 
 interface SavedToken {
   login: string | undefined;
+  /** The app key the session signed in with, if any. */
+  appKey?: string;
   mayCall: boolean;
   registered: boolean;
   echo: Record<string, unknown>;
@@ -199,6 +204,8 @@ export class Session implements CallSession {
   mayCall = false;
   registered = false;
   authToken: string | undefined;
+  /** The app key's entry, for a session that named one (a "Call us" button). */
+  app: App | undefined;
   private lastHeard = Date.now();
   private pingTimer: NodeJS.Timeout | undefined;
   private loginTimer: NodeJS.Timeout | undefined;
@@ -235,6 +242,10 @@ export class Session implements CallSession {
       this.pingTimer = ctx.timers.interval(ctx.pingIntervalMs, () => this.keepalive());
     }
     ctx.logger.debug(`session ${this.id}: connected from ${remote}`);
+  }
+
+  mayCallTo(callee: string): boolean {
+    return !this.app || mayCallTo(this.app, callee);
   }
 
   get open(): boolean {
@@ -364,9 +375,12 @@ export class Session implements CallSession {
     let sip: Readonly<Record<string, unknown>> | undefined;
     const signIn = this.ctx.switchboard.signIn?.bind(this.ctx.switchboard);
 
+    const appKey = str(p, 'appKey');
+    let app: App | undefined;
     const saved = token ? tokens.lookup(token) : undefined;
     if (saved && !sipLogin) {
       // Reconnect with the token of a live or recently closed keepAlive session.
+      app = saved.appKey ? this.ctx.apps.get(saved.appKey) : undefined;
       login = saved.login;
       mayCall = saved.mayCall;
       register = saved.registered;
@@ -393,6 +407,29 @@ export class Session implements CallSession {
       // Guessing tokens counts like guessing passwords (for the address).
       refuseSignIn('Unauthorized: unknown or expired authToken', undefined);
       return;
+    } else if (appKey && appKey !== DEFAULT_APP_KEY) {
+      // A "Call us" button: the app key says who calls and whom; the page sends no credentials.
+      app = this.ctx.apps.get(appKey);
+      if (!app) {
+        logger.info(`session ${this.id}: unknown app key "${safe(appKey)}" refused`);
+        refuseSignIn('Unknown app key', undefined);
+        return;
+      }
+      login = app.account;
+      register = false;
+      echo = { ...withoutSecrets(p), sipLogin: app.account, sipRegisterRequired: false };
+      if (signIn) {
+        // SIP mode: the app's account signs in to the SIP server (without registering).
+        sip = sipFields({ sipLogin: app.account, sipPassword: app.password ?? '', sipRegisterRequired: false, sipDomain: p['sipDomain'] });
+        const result = await signIn(this, sip);
+        if (this.state === 'closed') return;
+        if (!result.ok) {
+          logger.warn(`session ${this.id}: app key "${safe(appKey)}": its account ${safe(app.account)} could not sign in (${safe(result.info)})`);
+          this.refuse(result.info);
+          return;
+        }
+      }
+      mayCall = true;
     } else {
       echo = withoutSecrets(p);
       if (sipLogin && signIn) {
@@ -431,10 +468,11 @@ export class Session implements CallSession {
 
     this.login = login;
     this.mayCall = mayCall;
+    this.app = app;
     this.state = 'established';
     this.authToken = tokens.issue(
       this,
-      { login, mayCall, registered: register, echo, keepAlive, ...(sip ? { sip } : {}) },
+      { login, mayCall, registered: register, echo, keepAlive, ...(sip ? { sip } : {}), ...(app ? { appKey: app.key } : {}) },
       reuseToken,
     );
     this.send('getUserData', { ...echo, authToken: this.authToken });

@@ -59,6 +59,9 @@ export interface RuntimeHostElement extends HTMLElement, ReactiveControllerHost 
   autoAnswer: boolean;
   autoAnswerDelay: number;
   video: boolean;
+  mode: string;
+  appKey: string;
+  callee: string;
 }
 
 /** What the element lets its runtime read and change. */
@@ -148,6 +151,23 @@ export class PhoneRuntime {
   intent(intent: Intent): void {
     this.dispatch({ type: 'intent', intent });
   }
+
+  /**
+   * The "Call us" button (mode click-to-call): connects, calls the fixed callee once the
+   * session is up, and disconnects after the call ends (#afterChange).
+   */
+  async clickToCall(): Promise<void> {
+    if (this.access.state().calls.length > 0) return;
+    if (this.connected) {
+      this.intent({ type: 'dial', number: this.host.callee, video: false });
+      return;
+    }
+    this.#dialWhenUp = true;
+    await this.connect();
+  }
+
+  /** Click-to-call: the session is being made for a call, placed as soon as it is up. */
+  #dialWhenUp = false;
 
   dispatch(action: PhoneAction): void {
     const before = this.access.state();
@@ -328,6 +348,8 @@ export class PhoneRuntime {
       const target = this.#focusBeforeRing;
       this.#focusBeforeRing = null;
       if (target?.isConnected && this.host.matches(':focus-within')) target.focus();
+      // The "Call us" button's session was for that call.
+      if (this.host.mode === 'click-to-call' && this.connected) queueMicrotask(() => this.disconnect());
     }
   }
 
@@ -391,6 +413,16 @@ export class PhoneRuntime {
     this.dispatch({ type: 'session', status, failure });
     if (this.connected) {
       this.#reconnect.reset();
+      if (this.#dialWhenUp) {
+        this.#dialWhenUp = false;
+        this.intent({ type: 'dial', number: this.host.callee, video: false });
+      }
+      return;
+    }
+    this.#dialWhenUp = false;
+    // A click-to-call session exists for one call: nothing to reconnect to.
+    if (this.host.mode === 'click-to-call') {
+      this.#reconnect.reset();
       return;
     }
     const lost = status === 'DISCONNECTED' || status === 'FAILED';
@@ -414,6 +446,11 @@ export class PhoneRuntime {
     }
     if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
       return invalid(`The WCS URL "${url}" must start with ws:// or wss://.`);
+    }
+    if (host.mode === 'click-to-call') {
+      // The server assigns the caller: no login, no password (none is read), no registration.
+      if (!host.callee.trim()) return invalid('Set the number this button calls (the callee attribute).');
+      return { url, appKey: host.appKey.trim() || undefined, register: false };
     }
     if (!host.authToken && !host.sipLogin.trim()) {
       return invalid('Set the SIP login (the sip-login attribute) before connecting.');

@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement, query, state } from 'lit/decorators.js';
+import { customElement, property, query, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { activeCall, otherCalls, phoneStateContext, type CallSnapshot, type PhoneState } from './call-context.js';
 import { CallTimerController } from './controllers/call-timer.js';
@@ -37,6 +37,7 @@ const KEYS: [string, string][] = [
  * @csspart swap-button - Swap to a held call (the current one goes on hold).
  * @csspart resume-button - Resume a held call when no other call is active.
  * @csspart held-hangup-button - Hang up a held call.
+ * @csspart keypad-button - Keypad: folds and unfolds the keypad (`compact`).
  */
 @customElement('sip-call-controls')
 export class SipCallControls extends LitElement {
@@ -95,6 +96,15 @@ export class SipCallControls extends LitElement {
   /** The transfer field is open. */
   @state() private transferring = false;
 
+  /**
+   * Only what a one-call "Call us" button needs: Mute, Keypad (the keypad folded until asked
+   * for) and Hangup; no Hold, Transfer or held calls.
+   */
+  @property({ type: Boolean }) compact = false;
+
+  /** The keypad is unfolded (compact). */
+  @state() private keypadOpen = false;
+
   @query('#transfer-target') private transferInput?: HTMLInputElement;
 
   #timer = new CallTimerController(this, () => (this.phone ? activeCall(this.phone)?.connectedAt : undefined));
@@ -104,7 +114,7 @@ export class SipCallControls extends LitElement {
     const call = activeCall(this.phone);
     const held = otherCalls(this.phone);
     if (!call && held.length === 0) return nothing;
-    return html`${call ? this.#renderCall(call) : nothing}${held.length ? this.#renderHeld(held, !!call) : nothing}`;
+    return html`${call ? this.#renderCall(call) : nothing}${held.length && !this.compact ? this.#renderHeld(held, !!call) : nothing}`;
   }
 
   #renderHeld(calls: CallSnapshot[], swap: boolean) {
@@ -134,7 +144,14 @@ export class SipCallControls extends LitElement {
       </p>
       ${transfer ? html`<p class="transfer-status">Transferring to ${transfer.target}…</p>` : nothing}
       <div class="row">
-        ${connected
+        ${connected && this.compact
+          ? html`
+              ${this.#toggle('mute-button', call.muted, 'Mute', 'Unmute', 'mute', 'unmute')}
+              <button part="keypad-button" aria-expanded=${this.keypadOpen ? 'true' : 'false'} aria-controls="keypad"
+                @click=${() => (this.keypadOpen = !this.keypadOpen)}>Keypad</button>
+            `
+          : nothing}
+        ${connected && !this.compact
           ? html`
               ${this.#toggle('mute-button', call.muted, 'Mute', 'Unmute', 'mute', 'unmute')}
               ${this.#toggle('hold-button', call.held, 'Hold', 'Unhold', 'hold', 'unhold')}
@@ -146,8 +163,8 @@ export class SipCallControls extends LitElement {
         <button class="danger" part="hangup-button" @click=${() => this.#act('hangup')}>Hangup</button>
       </div>
       ${connected && this.transferring ? this.#renderTransfer() : nothing}
-      ${call.status === 'ESTABLISHED'
-        ? html`<div class="keypad" part="keypad" role="group" aria-label="Keypad">
+      ${call.status === 'ESTABLISHED' && (!this.compact || this.keypadOpen)
+        ? html`<div id="keypad" class="keypad" part="keypad" role="group" aria-label="Keypad">
             ${KEYS.map(([key, name]) => html`<button aria-label=${name} @click=${() => this.#key(key)}>${key}</button>`)}
           </div>`
         : nothing}

@@ -39,7 +39,9 @@ const defaultEngineFactory: EngineFactory = async () => {
  * @fires sip-incoming-call - A call is ringing in (also while another call is up: call waiting).
  * @fires sip-error - Something failed; the widget shows the same message.
  * @fires sip-call-request - The person asked to call a number; cancelable.
+ * @slot - In `mode="click-to-call"`: the content of the call button (its label by default).
  * @csspart base - The phone's frame.
+ * @csspart click-to-call-button - The one button of `mode="click-to-call"`.
  * @csspart header - The status line with Connect / Disconnect.
  * @csspart session-status - The session's status name.
  * @csspart connect-button - The Connect / Disconnect button.
@@ -157,6 +159,16 @@ export class SipPhone extends LitElement {
   @property({ attribute: 'auth-token' }) authToken = '';
   /** Connect as soon as the element is attached and configured. */
   @property({ type: Boolean, attribute: 'auto-connect' }) autoConnect = false;
+  /**
+   * `phone` (default): the full phone. `click-to-call`: one button that calls `callee` (fixed)
+   * with a server-assigned identity (`app-key`), then hangs up and disconnects: no login, no
+   * password, no registration.
+   */
+  @property() mode: 'phone' | 'click-to-call' = 'phone';
+  /** The server-side application key (WCS `appKey`) of a click-to-call button. */
+  @property({ attribute: 'app-key' }) appKey = '';
+  /** The click-to-call button's label (its accessible name too), unless the page slots its own content. */
+  @property({ attribute: 'button-label' }) buttonLabel = 'Call';
   /** Answer a call ringing in on its own (when no other call is up), for kiosks and intercoms. */
   @property({ type: Boolean, attribute: 'auto-answer' }) autoAnswer = false;
   /** Seconds `auto-answer` waits before answering (0: at once). */
@@ -243,7 +255,7 @@ export class SipPhone extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues): void {
-    const config = ['callee', 'sipLogin', 'video', 'noRegister', 'maxCalls'];
+    const config = ['callee', 'sipLogin', 'video', 'noRegister', 'maxCalls', 'mode'];
     if (config.some((name) => changed.has(name))) {
       const action = this.#configuration();
       if (this.#runtime) {
@@ -346,6 +358,7 @@ export class SipPhone extends LitElement {
   // ---- rendering --------------------------------------------------------------------
 
   override render() {
+    if (this.mode === 'click-to-call') return this.#renderButton();
     const state = this.phoneState;
     const { session, error } = state;
     const runtime = this.#runtime;
@@ -412,6 +425,30 @@ export class SipPhone extends LitElement {
         <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
       </div>
     `;
+  }
+
+  /** mode="click-to-call": the button, or, during its call, the compact call controls. */
+  #renderButton() {
+    const { calls, session, error } = this.phoneState;
+    const runtime = this.#runtime;
+    const busy = session === 'CONNECTING' || session === 'ESTABLISHED';
+    return html`
+      <div class="phone" part="base">
+        ${runtime && calls.length > 0
+          ? html`<sip-call-controls compact exportparts="status: call-status, timer, mute-button, keypad-button, keypad, hangup-button"
+              @sip-call-action=${runtime.onAction} @sip-dtmf=${runtime.onDtmf}></sip-call-controls>`
+          : html`<button class="primary" part="click-to-call-button" ?disabled=${busy} @click=${() => this.#clickToCall()}>
+              <slot>${this.buttonLabel || 'Call'}</slot>
+            </button>`}
+        ${error ? html`<p class="error" part="error">${error.message}</p>` : nothing}
+        <div class="media" part="media" hidden><div id="local-media"></div><div id="remote-media"></div></div>
+        <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
+      </div>
+    `;
+  }
+
+  async #clickToCall(): Promise<void> {
+    await (await this.#loadRuntime())?.clickToCall();
   }
 
   #renderForm() {
@@ -500,13 +537,15 @@ export class SipPhone extends LitElement {
   }
 
   #configuration() {
+    // A click-to-call button never registers and holds its one call.
+    const button = this.mode === 'click-to-call';
     return {
       type: 'configure' as const,
       login: this.sipLogin,
       callee: this.callee,
       videoEnabled: this.video,
-      register: !this.noRegister,
-      maxCalls: Number.isInteger(this.maxCalls) && this.maxCalls > 0 ? this.maxCalls : 1,
+      register: !this.noRegister && !button,
+      maxCalls: button ? 1 : Number.isInteger(this.maxCalls) && this.maxCalls > 0 ? this.maxCalls : 1,
     };
   }
 

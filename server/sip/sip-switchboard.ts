@@ -502,7 +502,7 @@ export class SipSwitchboard extends CallSignalling<SipLeg> {
     const sdp = str(p, 'sdp');
     if (!calleeRaw || !sdp) return this.finish(leg, { status: 'FAILED', info: 'Bad Request' });
     const account = this.accounts.get(leg.session);
-    if (!account) return this.finish(leg, { status: 'FAILED', info: 'Forbidden' });
+    if (!account || !leg.session.mayCallTo(calleeRaw)) return this.finish(leg, { status: 'FAILED', info: 'Forbidden' });
     const target = targetUri(calleeRaw, account.domain);
     if (!target) return this.finish(leg, { status: 'FAILED', info: 'Bad Request' });
 

@@ -62,6 +62,12 @@ export interface ConnectOptions {
   /** A token from an earlier session, used instead of credentials. */
   authToken?: string;
   /**
+   * The server-side application key (WCS's `appKey`): with one and no login, the server
+   * decides the caller's identity and whom it may call (a "Call us" button); no credentials
+   * are sent.
+   */
+  appKey?: string;
+  /**
    * Ask the server to keep this session (and its registration) for a while after the
    * connection drops, so that `resumeToken` can take it up again.
    */

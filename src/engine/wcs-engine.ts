@@ -246,9 +246,12 @@ export class WcsEngine implements Engine {
       timeout: 10_000,
       keepAlive: !!options.keepAlive,
       ...KEEPALIVE,
+      ...(options.appKey ? { appKey: options.appKey } : {}),
       ...(token
         ? { authToken: token }
-        : {
+        : options.appKey && !options.login
+          ? {}
+          : {
             sipOptions: {
               login: options.login,
               authenticationName: options.authName,
@@ -268,7 +271,9 @@ export class WcsEngine implements Engine {
       code: 'registration-failed',
       message: /too many requests/i.test(refusal ?? '')
         ? `Too many failed sign-ins for ${options.login ?? 'this account'}: wait a minute, then try again.`
-        : `The server refused the login for ${options.login ?? 'this account'}: ${refusal}. Check the login and password.`,
+        : options.appKey && !options.login
+          ? `The call server refused this call button: ${refusal}.`
+          : `The server refused the login for ${options.login ?? 'this account'}: ${refusal}. Check the login and password.`,
     });
     const ended = (status: 'DISCONNECTED' | 'FAILED') => {
       if (!current()) return;

@@ -49,6 +49,8 @@ declare module '@flashphoner/websdk/flashphoner-webrtc-only.js' {
   }
   export interface SessionOptions {
     urlServer: string;
+    /** The server-side application (WCS's REST hook decides what its sessions may do). */
+    appKey?: string;
     authToken?: string;
     keepAlive?: boolean;
     timeout?: number;

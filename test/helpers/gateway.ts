@@ -24,6 +24,8 @@ export interface TestGatewayOptions {
   allowImpairment?: boolean;
   /** Origins allowed besides loopback ones (the test page's own is added). */
   allowOrigins?: string[];
+  /** App keys for click-to-call buttons (server/apps.ts). */
+  apps?: Record<string, { account: string; callees: string[]; password?: string }>;
   /** Login throttling: failures that start a block, and how long it lasts. */
   throttle?: { maxFailures?: number; windowMs?: number; blockMs?: number };
   tokenTtlMs?: number;

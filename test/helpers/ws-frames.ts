@@ -9,6 +9,7 @@ export interface WireFrame {
 
 const sockets: WebSocket[] = [];
 const frames = new WeakMap<WebSocket, WireFrame[]>();
+const sentFrames = new WeakMap<WebSocket, WireFrame[]>();
 let installed = false;
 
 export function recordWebSocketFrames(): void {
@@ -16,10 +17,22 @@ export function recordWebSocketFrames(): void {
   installed = true;
   const Original = window.WebSocket;
   class RecordingWebSocket extends Original {
+    override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+      if (typeof data === 'string') {
+        try {
+          sentFrames.get(this)?.push(JSON.parse(data) as WireFrame);
+        } catch {
+          sentFrames.get(this)?.push({ message: '(unparsable)', data: [data] });
+        }
+      }
+      super.send(data);
+    }
+
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols);
       const list: WireFrame[] = [];
       frames.set(this, list);
+      sentFrames.set(this, []);
       sockets.push(this);
       this.addEventListener('message', (event: MessageEvent) => {
         if (typeof event.data !== 'string') return;
@@ -42,4 +55,14 @@ export function lastWebSocket(): WebSocket | undefined {
 /** The frames a socket received so far. */
 export function framesOf(socket: WebSocket | undefined): WireFrame[] {
   return socket ? [...(frames.get(socket) ?? [])] : [];
+}
+
+/** The frames a socket sent so far (what the page put on the wire). */
+export function sentFramesOf(socket: WebSocket | undefined): WireFrame[] {
+  return socket ? [...(sentFrames.get(socket) ?? [])] : [];
+}
+
+/** Every WebSocket the page opened since recording started, oldest first. */
+export function allWebSockets(): WebSocket[] {
+  return [...sockets];
 }

@@ -228,3 +228,26 @@ describe("sip-outbound-proxy + sip-port through Kamailio (media mode 'gateway')"
     expect(seen.map((e) => e.type).filter((type) => type.startsWith('CALL_'))).to.deep.equal([]);
   });
 });
+
+describe("a \"Call us\" button through Kamailio + rtpengine (media mode 'relay')", () => {
+  // The app's account signs in to the SIP server with the password the gateway keeps; the
+  // page has none.
+  const gateway = useSipGateway('relay', { apps: { 'call-us': { account: '10007', password: 'pass10007', callees: ['10010'] } } });
+  beforeEach(() => idlePhones('10010'));
+
+  it('the visitor reaches baresip with audio both ways, as the app\'s account', async () => {
+    const visitor = await fixture<SipPhone>(
+      html`<sip-phone mode="click-to-call" wcs-url=${gateway().url} app-key="call-us" callee="10010"></sip-phone>`,
+    );
+    const events = recordEvents(visitor);
+    const before = trackedPeerConnections().length;
+    visitor.shadowRoot!.querySelector<HTMLButtonElement>('[part=click-to-call-button]')!.click();
+    await waitForAttr(visitor, 'call-status', 'ESTABLISHED');
+    await phoneEvent('10010', (e) => e.type === 'CALL_ESTABLISHED' && /^sip:10007@/.test(String(e.peeruri)), 'CALL_ESTABLISHED from 10007');
+    await hearsFarEnd(before, 'baresip');
+    await phoneEvent('10010', (e) => e.type === 'CALL_RTPESTAB', 'RTP from the browser');
+    expect(await hangupCounted(visitor, '10010'), 'RTP packets baresip received').to.be.greaterThan(100);
+    await waitForAttr(visitor, 'session-status', 'DISCONNECTED');
+    expect(errors(events)).to.deep.equal([]);
+  });
+});

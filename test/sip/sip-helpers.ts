@@ -2,7 +2,7 @@
 // control sockets (through server/sip-stack/wtr-plugin.ts), and gateways in front of
 // Kamailio in either media mode.
 import { executeServerCommand } from '@web/test-runner-commands';
-import { startTestGateway, useGateway, type TestGateway } from '../helpers/gateway.js';
+import { startTestGateway, useGateway, type TestGateway, type TestGatewayOptions } from '../helpers/gateway.js';
 
 export interface StackInfo {
   domain: string;
@@ -44,10 +44,11 @@ export async function baresipEvents(login: string, clear = false): Promise<Bares
 export type MediaMode = 'relay' | 'gateway';
 
 /** A gateway in front of the Kamailio of that mode: 'relay' (media via rtpengine) or 'gateway'. */
-export async function startSipGateway(mode: MediaMode): Promise<TestGateway> {
+export async function startSipGateway(mode: MediaMode, extra: TestGatewayOptions = {}): Promise<TestGateway> {
   const info = await stackInfo();
   const kamailio = mode === 'relay' ? info.relay : info.signalling;
   return startTestGateway({
+    ...extra,
     sipServer: kamailio.wsUrl,
     sipDomain: info.domain,
     sipMedia: mode,
@@ -57,8 +58,8 @@ export async function startSipGateway(mode: MediaMode): Promise<TestGateway> {
 }
 
 /** A gateway in front of the stack's Kamailio for `mode`, for this describe block's tests (useGateway). */
-export function useSipGateway(mode: MediaMode): () => TestGateway {
-  return useGateway(() => startSipGateway(mode));
+export function useSipGateway(mode: MediaMode, extra: TestGatewayOptions = {}): () => TestGateway {
+  return useGateway(() => startSipGateway(mode, extra));
 }
 
 /** RTP packets baresip sent and received in its last ended call (`calls`: how many ended). */
