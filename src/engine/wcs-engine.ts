@@ -206,6 +206,10 @@ interface Tracked {
   /** A hangup waiting for the call's first status (the websdk sends none before it). */
   hangupTimer?: ReturnType<typeof setTimeout>;
   watch?: MediaWatch;
+  /** The person muted this call's microphone. */
+  muted: boolean;
+  /** The call is on hold here: its microphone is off whatever the server relays. */
+  held: boolean;
 }
 
 /** Statuses in which the websdk's `hangup()` tells the server nothing. */
@@ -392,9 +396,20 @@ export class WcsEngine implements Engine {
   }
 
   setMuted(callId: string, muted: boolean): void {
-    const call = this.#calls.get(callId)?.call;
-    if (muted) call?.muteAudio();
-    else call?.unmuteAudio();
+    const tracked = this.#calls.get(callId);
+    if (!tracked) return;
+    tracked.muted = muted;
+    this.#applyMicrophone(tracked);
+  }
+
+  /**
+   * A call's microphone is on unless the person muted it or the call is held. Holding
+   * turns it off here too: a SIP server that only relays media (or a far end that ignores
+   * `sendonly`) would otherwise carry what the person says on another call to the held party.
+   */
+  #applyMicrophone(tracked: Tracked): void {
+    if (tracked.muted || tracked.held) tracked.call.muteAudio();
+    else tracked.call.unmuteAudio();
   }
 
   setCameraOff(callId: string, off: boolean): void {
@@ -404,11 +419,19 @@ export class WcsEngine implements Engine {
   }
 
   hold(callId: string): void {
-    this.#calls.get(callId)?.call.hold();
+    const tracked = this.#calls.get(callId);
+    if (!tracked) return;
+    tracked.held = true;
+    this.#applyMicrophone(tracked);
+    tracked.call.hold();
   }
 
   unhold(callId: string): void {
-    this.#calls.get(callId)?.call.unhold();
+    const tracked = this.#calls.get(callId);
+    if (!tracked) return;
+    tracked.held = false;
+    this.#applyMicrophone(tracked);
+    tracked.call.unhold();
   }
 
   sendDtmf(callId: string, digits: string, type: DtmfType): void {
@@ -444,7 +467,7 @@ export class WcsEngine implements Engine {
   }
 
   #track(info: EngineCall, call: WebsdkCall): Tracked {
-    const tracked: Tracked = { info, call, ended: false, answering: false };
+    const tracked: Tracked = { info, call, ended: false, answering: false, muted: false, held: false };
     const listener = this.#listener;
     if (!listener) return tracked;
     this.#calls.set(info.id, tracked);

@@ -7,8 +7,8 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/sip-phone.js';
 import type { SipPhone } from '../../src/sip-phone.js';
 import type { SipCallStatusEvent, SipErrorEvent } from '../../src/events.js';
-import { audioEnergy, growth, inboundAudioBytes, sleep, trackPeerConnections, trackedPeerConnections, waitFor } from '../helpers/media-stats.js';
-import { button, phoneText, recordEvents, waitForAttr } from '../phone-helpers.js';
+import { audioEnergy, growth, inboundAudioBytes, sleep, trackPeerConnections, trackedPeerConnections, waitFor, waitForGrowth } from '../helpers/media-stats.js';
+import { button, deepQuery, phoneText, recordEvents, waitForAttr } from '../phone-helpers.js';
 import { baresip, baresipEvents, baresipRtpStats, useSipGateway, stackInfo, type BaresipEvent } from './sip-helpers.js';
 
 trackPeerConnections();
@@ -153,6 +153,70 @@ describe("widget and real SIP phones through Kamailio + rtpengine (media mode 'r
     });
     expect(counted.rx, 'RTP packets baresip received from the browser').to.be.greaterThan(100);
     expect(statuses(events)).to.deep.equal(['RING', 'ESTABLISHED', 'FINISH']);
+  });
+
+  it('call waiting: baresip calls the widget, a second widget calls it too; decline gives busy, answer holds baresip (sendonly re-INVITE), swap resumes it; audio at each step', async () => {
+    const c = await registered('10005');
+    const b = await registered('10006');
+    const base = trackedPeerConnections().length;
+    await baresip('10010', 'dial', '10005');
+    await waitForAttr(c, 'call-status', 'RING');
+    button(c, 'Answer')!.click();
+    await waitForAttr(c, 'call-status', 'ESTABLISHED');
+    await phoneEvent('10010', (e) => e.type === 'CALL_ESTABLISHED', 5000, 'CALL_ESTABLISHED');
+    const [pcCA] = trackedPeerConnections().slice(base) as [RTCPeerConnection];
+    await waitForGrowth(() => audioEnergy(pcCA), 0.001, 8000, "C hears baresip's tone");
+
+    // B calls C: it waits; C declines it and B hears busy at once, baresip's call goes on.
+    b.call('10005');
+    await waitFor(() => phoneText(c).includes('Call waiting from 10006'), 8000, 'C sees the waiting call');
+    button(c, 'Decline')!.click();
+    await waitForAttr(b, 'call-status', 'BUSY', 2000);
+    await waitForGrowth(() => audioEnergy(pcCA), 0.001, 4000, 'C still hears baresip');
+
+    // B calls again and C answers: baresip is put on hold (a sendonly re-INVITE, which it
+    // answers recvonly, and stops sending), B and C talk.
+    await baresipEvents('10010', true);
+    const beforeB = trackedPeerConnections().length;
+    b.call('10005');
+    await waitFor(() => phoneText(c).includes('Call waiting from 10006'), 8000, 'C sees the waiting call again');
+    button(c, 'Answer')!.click();
+    await waitForAttr(b, 'call-status', 'ESTABLISHED');
+    const [pcB, pcCB] = trackedPeerConnections().slice(beforeB) as [RTCPeerConnection, RTCPeerConnection];
+    await waitForGrowth(() => audioEnergy(pcB), 0.001, 8000, 'B hears C');
+    await waitForGrowth(() => audioEnergy(pcCB), 0.001, 8000, 'C hears B');
+    await phoneEvent('10010', (e) => e.type === 'CALL_REMOTE_SDP' && e.param === 'offer', 5000, 'the hold re-INVITE');
+    const legWithPhone = async () =>
+      ((await gateway().findAll()) as unknown as { caller: string; callee: string; remoteDirection: string; hold: boolean }[]).find(
+        (l) => l.caller === '10010',
+      );
+    await waitFor(async () => (await legWithPhone())?.remoteDirection === 'recvonly', 5000, 'baresip answered the hold');
+    expect((await legWithPhone())?.hold).to.equal(true);
+    await sleep(500);
+    expect(await growth(() => inboundAudioBytes(pcCA), 1500), 'baresip still sends while held').to.be.lessThan(300);
+    expect(phoneText(c)).to.contain('On hold with 10010');
+
+    // Swap: baresip is resumed (sendrecv) and heard again; B is held.
+    deepQuery<HTMLButtonElement>(c, '[part=swap-button]')!.click();
+    await waitFor(async () => (await legWithPhone())?.remoteDirection === 'sendrecv', 5000, 'baresip resumed');
+    await waitForGrowth(() => audioEnergy(pcCA), 0.001, 8000, 'C hears baresip again');
+    await waitFor(() => phoneText(c).includes('On hold with 10006'), 5000, 'B on hold');
+    // Kamailio + rtpengine relay what C's browser sends whatever the SDP says (sendonly lets
+    // the holder send): the widget itself keeps a held call's microphone off, so B does not
+    // hear C talking to baresip.
+    await waitFor(async () => (await growth(() => audioEnergy(pcB), 600)) < 0.0002, 5000, 'B still hears C', 0);
+    expect(await growth(() => audioEnergy(pcB), 2000), 'B, held, hears nothing').to.be.lessThan(0.0005);
+
+    const counted = await phoneCounted('10010', async () => {
+      c.hangup();
+      await phoneEvent('10010', (e) => e.type === 'CALL_CLOSED', 5000, 'CALL_CLOSED');
+    });
+    expect(counted.rx, 'RTP packets baresip received from C').to.be.greaterThan(100);
+    await waitFor(() => deepQuery(c, '[part=resume-button]') !== null, 5000, 'Resume for the held B');
+    b.hangup();
+    // B's BYE reaches C although C's re-INVITEs changed the dialog's target (Kamailio adds
+    // the WebSocket alias to in-dialog requests too).
+    await waitForAttr(c, 'call-status', 'FINISH');
   });
 
   it('the widget calls the sipp echo responder and hears its own audio back', async () => {
