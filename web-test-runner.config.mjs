@@ -106,6 +106,9 @@ export const firefoxFiles = [
   'test/sip-phone.click-to-call.test.ts',
   'test/sip-phone.media-failure.e2e.test.ts',
   'test/call-state.test.ts',
+  'test/call-quality.test.ts',
+  'test/sip-devices.test.ts',
+  'test/sip-level-meter.test.ts',
   'test/gateway-phone-example.test.ts',
 ];
 const inFirefoxList = (file) => firefoxFiles.includes(file) || (file.startsWith('src/') && file.endsWith('.test.ts'));

@@ -71,7 +71,7 @@ const tables = readmeTables(readme);
 test('the manifest describes <sip-phone> and its children', () => {
   assert.ok(phone, 'custom-elements.json has no sip-phone element');
   const tags = elements.map((e) => e.tagName).sort();
-  assert.deepEqual(tags, ['sip-call-controls', 'sip-dialer', 'sip-incoming', 'sip-phone']);
+  assert.deepEqual(tags, ['sip-call-controls', 'sip-devices', 'sip-dialer', 'sip-incoming', 'sip-level-meter', 'sip-phone']);
 });
 
 test('README attributes = manifest attributes', () => {

@@ -33,6 +33,47 @@ export interface CallSnapshot {
   readonly transfer?: TransferState;
   /** `performance.now()` when the call was first ESTABLISHED; the timer counts from here. */
   readonly connectedAt?: number;
+  /** The latest call-quality estimate (connected calls, every few seconds). */
+  readonly quality?: CallQuality;
+}
+
+export type QualityRating = 'good' | 'fair' | 'poor';
+
+/** How a call sounds, estimated from its receive statistics over the last few seconds. */
+export interface CallQuality {
+  readonly rating: QualityRating;
+  /** Mean opinion score, 1-4.5, from a simplified E-model (ITU-T G.107). */
+  readonly mos: number;
+  /** Packets lost, in percent of those expected. */
+  readonly packetLoss: number;
+  readonly jitterMs: number;
+  /** Round trip to the server's media endpoint, when known. */
+  readonly roundTripMs?: number;
+  /** `performance.now()` when the rating turned poor (set while it stays poor). */
+  readonly poorSince?: number;
+  /** The person has been told the connection is poor (it stayed poor for a while). */
+  readonly warned?: boolean;
+}
+
+/** A device a person can choose. */
+export interface DeviceOption {
+  readonly id: string;
+  readonly label: string;
+}
+
+/** The person's devices, and what they chose. */
+export interface DevicesState {
+  readonly microphones: readonly DeviceOption[];
+  readonly speakers: readonly DeviceOption[];
+  readonly cameras: readonly DeviceOption[];
+  /** The chosen devices' ids; '' is the browser's default. */
+  readonly microphone: string;
+  readonly speaker: string;
+  readonly camera: string;
+  /** Output volume of calls, 0-1. */
+  readonly volume: number;
+  /** The microphone test is on (no call needed). */
+  readonly testing: boolean;
 }
 
 export interface TransferState {
@@ -88,6 +129,9 @@ export interface PhoneState {
   readonly maxCalls: number;
   /** Set while the phone waits to reconnect (session RECONNECTING). */
   readonly reconnect: ReconnectState | null;
+  readonly devices: DevicesState;
+  /** What the microphone level meter shows: the active call's capture, or the microphone test's. */
+  readonly micStream: MediaStream | null;
 }
 
 export const initialPhoneState: PhoneState = Object.freeze({
@@ -104,6 +148,17 @@ export const initialPhoneState: PhoneState = Object.freeze({
   register: true,
   maxCalls: 2,
   reconnect: null,
+  devices: {
+    microphones: [],
+    speakers: [],
+    cameras: [],
+    microphone: '',
+    speaker: '',
+    camera: '',
+    volume: 1,
+    testing: false,
+  },
+  micStream: null,
 });
 
 /**

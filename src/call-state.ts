@@ -12,9 +12,11 @@ import {
   isActive,
   isRingingIn,
   type CallSnapshot,
+  type DevicesState,
   type PhoneError,
   type PhoneState,
 } from './call-context.js';
+import { POOR_WARNING_MS, type QualityFigures } from './call-quality.js';
 import {
   FINAL_CALL_STATUSES,
   type CallStatus,
@@ -22,7 +24,7 @@ import {
   type EngineFailure,
   type SessionStatus,
 } from './engine/engine.js';
-import type { CallStatusDetail, IncomingCallDetail, SessionStatusDetail } from './events.js';
+import type { CallQualityDetail, CallStatusDetail, IncomingCallDetail, SessionStatusDetail } from './events.js';
 import { callStatusText, sessionStatusText } from './status-text.js';
 
 /** Numbers a person can dial: digits, letters, and the usual SIP URI characters. */
@@ -68,6 +70,12 @@ export type PhoneAction =
   | { type: 'media-failed'; callId: string }
   /** Something the phone tried failed locally (bad input, the engine threw). */
   | { type: 'fail'; error: PhoneError }
+  /** A new quality estimate of a connected call. */
+  | { type: 'quality'; callId: string; quality: QualityFigures }
+  /** The device lists or the person's choices changed. */
+  | { type: 'devices'; devices: Partial<DevicesState> }
+  /** What the microphone level meter shows changed. */
+  | { type: 'mic-stream'; stream: MediaStream | null }
   | { type: 'intent'; intent: Intent };
 
 /** What the phone asks of its engine. */
@@ -86,6 +94,7 @@ export type PhoneEffect =
   | { kind: 'session-status'; detail: SessionStatusDetail }
   | { kind: 'call-status'; detail: CallStatusDetail }
   | { kind: 'incoming-call'; detail: IncomingCallDetail }
+  | { kind: 'call-quality'; detail: CallQualityDetail }
   | { kind: 'error'; error: PhoneError }
   | { kind: 'announce'; text: string };
 
@@ -375,6 +384,30 @@ export function reduce(state: PhoneState, action: PhoneAction, now = 0): Reducti
     case 'fail':
       r.error(action.error);
       r.announce(action.error.message);
+      return r.result();
+
+    case 'quality': {
+      const call = r.find(action.callId);
+      if (call?.status !== 'ESTABLISHED') return { state, effects: [] };
+      const { quality } = action;
+      const before = call.quality;
+      const poorSince = quality.rating === 'poor' ? (before?.poorSince ?? r.now) : undefined;
+      // Told once when it stays poor, and once when it is better again.
+      const warned = poorSince !== undefined && (before?.warned || r.now - poorSince >= POOR_WARNING_MS);
+      r.replace({ ...call, quality: { ...quality, ...(poorSince !== undefined ? { poorSince } : {}), ...(warned ? { warned } : {}) } });
+      r.emit({ kind: 'call-quality', detail: { callId: call.id, ...quality } });
+      if (warned && !before?.warned) r.announce(`Poor connection with ${call.remote}: you may be hard to hear.`);
+      else if (before?.warned && !warned) r.announce(`The connection with ${call.remote} is better again.`);
+      return r.result();
+    }
+
+    case 'devices':
+      r.set({ devices: { ...state.devices, ...action.devices } });
+      return r.result();
+
+    case 'mic-stream':
+      if (action.stream === state.micStream) return { state, effects: [] };
+      r.set({ micStream: action.stream });
       return r.result();
 
     case 'intent':

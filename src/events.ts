@@ -4,7 +4,7 @@
  * `addEventListener('sip-call-status', (e) => e.detail.status)` is typed.
  */
 import type { PhoneSessionStatus } from './call-context.js';
-import type { CallDirection, CallStatus, ErrorCode } from './engine/engine.js';
+import type { CallDirection, CallStatus, DeviceKind, ErrorCode } from './engine/engine.js';
 
 const init = { bubbles: true, composed: true } as const;
 
@@ -69,6 +69,26 @@ export class SipErrorEvent extends CustomEvent<ErrorDetail> {
   }
 }
 
+export interface CallQualityDetail {
+  callId: string;
+  /** `good` (MOS 4 and up), `fair` (3.6 and up) or `poor`. */
+  rating: 'good' | 'fair' | 'poor';
+  /** Mean opinion score (1-4.5), estimated with a simplified E-model. */
+  mos: number;
+  /** Packets lost over the last interval, in percent. */
+  packetLoss: number;
+  jitterMs: number;
+  /** Round trip to the server's media endpoint, when the browser knows it. */
+  roundTripMs?: number;
+}
+/** A connected call's quality, every 2 s: the rating and the figures it comes from. */
+export class SipCallQualityEvent extends CustomEvent<CallQualityDetail> {
+  static readonly eventName = 'sip-call-quality';
+  constructor(detail: CallQualityDetail) {
+    super(SipCallQualityEvent.eventName, { ...init, detail });
+  }
+}
+
 /**
  * The person asked to call `number` from the widget's dialer. Cancelable: a page that
  * calls `preventDefault()` (to confirm first, say) stops the call. Not fired for `call()`.
@@ -125,6 +145,30 @@ export class SipDtmfEvent extends CustomEvent<{ digits: string }> {
   }
 }
 
+/** Use another device (from `<sip-devices>`): `deviceId` '' is the browser's default. */
+export class SipDeviceChangeEvent extends CustomEvent<{ kind: DeviceKind; deviceId: string }> {
+  static readonly eventName = 'sip-device-change';
+  constructor(kind: DeviceKind, deviceId: string) {
+    super(SipDeviceChangeEvent.eventName, { ...init, detail: { kind, deviceId } });
+  }
+}
+
+/** Set the calls' output volume, 0-1 (from `<sip-devices>`). */
+export class SipVolumeChangeEvent extends CustomEvent<{ volume: number }> {
+  static readonly eventName = 'sip-volume-change';
+  constructor(volume: number) {
+    super(SipVolumeChangeEvent.eventName, { ...init, detail: { volume } });
+  }
+}
+
+/** Start or stop the microphone test (from `<sip-devices>`). */
+export class SipMicTestEvent extends CustomEvent<{ on: boolean }> {
+  static readonly eventName = 'sip-mic-test';
+  constructor(on: boolean) {
+    super(SipMicTestEvent.eventName, { ...init, detail: { on } });
+  }
+}
+
 /** Transfer the current call to `target` (from `<sip-call-controls>`). */
 export class SipTransferEvent extends CustomEvent<{ target: string }> {
   static readonly eventName = 'sip-transfer';
@@ -144,5 +188,9 @@ declare global {
     'sip-call-action': SipCallActionEvent;
     'sip-dtmf': SipDtmfEvent;
     'sip-transfer': SipTransferEvent;
+    'sip-call-quality': SipCallQualityEvent;
+    'sip-device-change': SipDeviceChangeEvent;
+    'sip-volume-change': SipVolumeChangeEvent;
+    'sip-mic-test': SipMicTestEvent;
   }
 }

@@ -2,6 +2,8 @@ export { SipPhone } from './sip-phone.js';
 export { SipDialer } from './sip-dialer.js';
 export { SipIncoming } from './sip-incoming.js';
 export { SipCallControls } from './sip-call-controls.js';
+export { SipDevices } from './sip-devices.js';
+export { SipLevelMeter } from './sip-level-meter.js';
 export * from './events.js';
 export * from './call-context.js';
 export type * from './engine/engine.js';

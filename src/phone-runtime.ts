@@ -17,10 +17,14 @@ import {
   type PhoneState,
 } from './call-context.js';
 import { reduce, type EngineCommand, type Intent, type PhoneAction, type PhoneEffect } from './call-state.js';
+import { QUALITY_POLL_MS, measureQuality } from './call-quality.js';
+import { DevicesController } from './controllers/devices.js';
 import { ReconnectController } from './controllers/reconnect.js';
 import { ToneController, type Tone } from './controllers/tones.js';
 import type {
+  CallStats,
   ConnectOptions,
+  DeviceKind,
   DtmfType,
   Engine,
   EngineFactory,
@@ -29,6 +33,7 @@ import type {
   SessionStatus,
 } from './engine/engine.js';
 import {
+  SipCallQualityEvent,
   SipCallRequestEvent,
   SipCallStatusEvent,
   SipErrorEvent,
@@ -36,9 +41,12 @@ import {
   SipSessionStatusEvent,
   type CallAction,
   type SipCallActionEvent,
+  type SipDeviceChangeEvent,
   type SipDialEvent,
   type SipDtmfEvent,
+  type SipMicTestEvent,
   type SipTransferEvent,
+  type SipVolumeChangeEvent,
 } from './events.js';
 import { ContextProvider } from './parts.js';
 
@@ -62,6 +70,9 @@ export interface RuntimeHostElement extends HTMLElement, ReactiveControllerHost 
   mode: string;
   appKey: string;
   callee: string;
+  microphone: string;
+  speaker: string;
+  camera: string;
 }
 
 /** What the element lets its runtime read and change. */
@@ -104,6 +115,13 @@ export class PhoneRuntime {
   #wasUp = false;
   /** Where focus was before a call rang in, to give it back afterwards. */
   #focusBeforeRing: HTMLElement | null = null;
+  readonly #devices: DevicesController;
+  /** Polls the active call's statistics while it is connected. */
+  #qualityTimer?: ReturnType<typeof setInterval>;
+  /** The last statistics read of each call, for the next interval's figures. */
+  #lastStats = new Map<string, CallStats>();
+  /** The microphone test's capture, while it runs. */
+  #testStream: MediaStream | null = null;
 
   constructor(
     private readonly host: RuntimeHostElement,
@@ -115,6 +133,26 @@ export class PhoneRuntime {
       scheduled: (attempt, delayMs) => this.dispatch({ type: 'reconnect-scheduled', attempt, delayMs }),
       retry: () => void this.#open(true),
     });
+    this.#devices = new DevicesController(host, {
+      devices: () => this.access.state().devices,
+      update: (devices) => this.dispatch({ type: 'devices', devices }),
+      switchCalls: async (kind, deviceId) => {
+        const engine = this.#engine;
+        if (!engine) return;
+        await Promise.all(this.access.state().calls.map((c) => engine.setDevice(c.id, kind, deviceId)));
+        this.#showMicrophone();
+      },
+      setVolume: (volume) => {
+        for (const call of this.access.state().calls) this.#engine?.setVolume(call.id, volume);
+      },
+      testStream: (stream) => {
+        this.#testStream = stream;
+        this.#showMicrophone();
+      },
+      error: (error) => this.dispatch({ type: 'fail', error }),
+      preset: (kind) => host[kind],
+    });
+    host.addController({ hostDisconnected: () => this.#stopQuality() });
     this.dispatch(access.configuration());
   }
 
@@ -224,6 +262,31 @@ export class PhoneRuntime {
     this.intent({ type: 'transfer', target: e.detail.target });
   };
 
+  onDeviceChange = (e: SipDeviceChangeEvent): void => {
+    e.stopPropagation();
+    void this.#devices.choose(e.detail.kind, e.detail.deviceId);
+  };
+
+  onVolumeChange = (e: SipVolumeChangeEvent): void => {
+    e.stopPropagation();
+    this.#devices.setVolume(e.detail.volume);
+  };
+
+  onMicTest = (e: SipMicTestEvent): void => {
+    e.stopPropagation();
+    void this.#devices.test(e.detail.on);
+  };
+
+  /** Lists the devices again (the settings panel opens). */
+  refreshDevices(): Promise<void> {
+    return this.#devices.refresh();
+  }
+
+  /** Chooses a device by id ('' : the browser's default), as if the person had picked it. */
+  chooseDevice(kind: DeviceKind, deviceId: string): Promise<void> {
+    return this.#devices.choose(kind, deviceId);
+  }
+
   onAction = (e: SipCallActionEvent): void => {
     e.stopPropagation();
     const { callId } = e.detail;
@@ -279,6 +342,9 @@ export class PhoneRuntime {
       case 'incoming-call':
         host.dispatchEvent(new SipIncomingCallEvent(effect.detail));
         return;
+      case 'call-quality':
+        host.dispatchEvent(new SipCallQualityEvent(effect.detail));
+        return;
       case 'error':
         host.dispatchEvent(new SipErrorEvent(effect.error));
         return;
@@ -296,7 +362,7 @@ export class PhoneRuntime {
         const { number, video } = command;
         try {
           const visibleName = this.host.sipLogin || undefined;
-          const call = engine.call(number, { displays: this.access.displays(), video, visibleName });
+          const call = engine.call(number, { displays: this.access.displays(), video, visibleName, ...this.#devices.forCall() });
           this.dispatch({ type: 'placed', call, video });
         } catch (error) {
           this.dispatch({ type: 'fail', error: { code: 'call-failed', message: `The call could not be placed: ${(error as Error).message}` } });
@@ -304,7 +370,7 @@ export class PhoneRuntime {
         return;
       }
       case 'answer':
-        engine.answer(command.callId, { displays: this.access.displays(), video: command.video });
+        engine.answer(command.callId, { displays: this.access.displays(), video: command.video, ...this.#devices.forCall() });
         return;
       case 'hangup':
         engine.hangup(command.callId);
@@ -332,6 +398,7 @@ export class PhoneRuntime {
   /** Tones and focus follow the calls: ring, call waiting, ringback; focus back after the last call. */
   #afterChange(before: PhoneState, after: PhoneState): void {
     if (before.calls === after.calls && before.activeCallId === after.activeCallId) return;
+    this.#followActiveCall(before, after);
     const ringing = ringingCall(after);
     const active = activeCall(after);
     let tone: Tone | null = null;
@@ -366,6 +433,51 @@ export class PhoneRuntime {
     setTimeout(() => {
       if (host.autoAnswer) this.intent({ type: 'answer', callId, video: host.video });
     }, delay);
+  }
+
+  /**
+   * The microphone meter and the quality polling follow the active call: a call that has just
+   * connected shows its capture (and lists the devices again: the page may capture now, so
+   * their labels are known) and is polled every QUALITY_POLL_MS while connected.
+   */
+  #followActiveCall(before: PhoneState, after: PhoneState): void {
+    const active = activeCall(after);
+    const connected = active?.status === 'ESTABLISHED';
+    if (connected && activeCall(before)?.status !== 'ESTABLISHED') {
+      // A call needs the microphone: the test gives it up.
+      if (this.#testStream) void this.#devices.test(false);
+      void this.#devices.refresh();
+    }
+    this.#showMicrophone();
+    for (const id of this.#lastStats.keys()) if (!after.calls.some((c) => c.id === id)) this.#lastStats.delete(id);
+    if (connected && this.#qualityTimer === undefined) {
+      this.#qualityTimer = setInterval(() => void this.#pollQuality(), QUALITY_POLL_MS);
+    } else if (!connected) {
+      this.#stopQuality();
+    }
+  }
+
+  /** Shows the level of the active call's microphone, else the microphone test's, else none. */
+  #showMicrophone(): void {
+    const active = activeCall(this.access.state());
+    const up = active?.status === 'ESTABLISHED' || active?.status === 'HOLD';
+    const stream = up ? (this.#engine?.media(active.id).local ?? null) : this.#testStream;
+    this.dispatch({ type: 'mic-stream', stream });
+  }
+
+  async #pollQuality(): Promise<void> {
+    const call = activeCall(this.access.state());
+    if (!call || call.status !== 'ESTABLISHED' || !this.#engine) return;
+    const stats = await this.#engine.stats(call.id);
+    if (!stats) return;
+    const before = this.#lastStats.get(call.id);
+    this.#lastStats.set(call.id, stats);
+    this.dispatch({ type: 'quality', callId: call.id, quality: measureQuality(stats, before) });
+  }
+
+  #stopQuality(): void {
+    clearInterval(this.#qualityTimer);
+    this.#qualityTimer = undefined;
   }
 
   // ---- the session ------------------------------------------------------------------
@@ -409,7 +521,10 @@ export class PhoneRuntime {
   }
 
   #sessionChanged(status: SessionStatus, failure?: PhoneError): void {
-    if (status === 'ESTABLISHED') this.#wasUp = true;
+    if (status === 'ESTABLISHED') {
+      this.#wasUp = true;
+      void this.#devices.refresh();
+    }
     this.dispatch({ type: 'session', status, failure });
     if (this.connected) {
       this.#reconnect.reset();

@@ -6,6 +6,7 @@ import { CallTimerController } from './controllers/call-timer.js';
 import { SipCallActionEvent, SipDtmfEvent, SipTransferEvent, type CallAction } from './events.js';
 import { callStatusText } from './status-text.js';
 import { baseStyles } from './styles.js';
+import './sip-level-meter.js';
 
 /** The keypad's keys, row by row, with the names a screen reader says. */
 const KEYS: [string, string][] = [
@@ -38,6 +39,9 @@ const KEYS: [string, string][] = [
  * @csspart resume-button - Resume a held call when no other call is active.
  * @csspart held-hangup-button - Hang up a held call.
  * @csspart keypad-button - Keypad: folds and unfolds the keypad (`compact`).
+ * @csspart mic-level - The microphone level meter.
+ * @csspart quality - The call quality (good, fair, poor), with its figures as a tooltip.
+ * @csspart quality-warning - The warning shown while the connection stays poor.
  */
 @customElement('sip-call-controls')
 export class SipCallControls extends LitElement {
@@ -79,6 +83,13 @@ export class SipCallControls extends LitElement {
       form.transfer input {
         flex: 1 1 7rem;
         min-width: 0;
+      }
+      .quality[data-rating='poor'],
+      .warning {
+        color: var(--sip-phone-danger, light-dark(#b3261e, #ff8a80));
+      }
+      .warning {
+        margin: 0.5rem 0 0;
       }
       ul.held {
         list-style: none;
@@ -141,6 +152,7 @@ export class SipCallControls extends LitElement {
         ${call.connectedAt !== undefined
           ? html`<span role="timer" part="timer" aria-label="Call duration">${this.#timer.text}</span>`
           : nothing}
+        ${call.quality && connected ? this.#renderQuality(call) : nothing}
       </p>
       ${transfer ? html`<p class="transfer-status">Transferring to ${transfer.target}…</p>` : nothing}
       <div class="row">
@@ -161,7 +173,11 @@ export class SipCallControls extends LitElement {
             `
           : nothing}
         <button class="danger" part="hangup-button" @click=${() => this.#act('hangup')}>Hangup</button>
+        ${connected ? html`<sip-level-meter part="mic-level" .stream=${this.phone!.micStream}></sip-level-meter>` : nothing}
       </div>
+      ${call.quality?.warned && call.status === 'ESTABLISHED'
+        ? html`<p class="warning" part="quality-warning">Poor connection: you may be hard to hear.</p>`
+        : nothing}
       ${connected && this.transferring ? this.#renderTransfer() : nothing}
       ${call.status === 'ESTABLISHED' && (!this.compact || this.keypadOpen)
         ? html`<div id="keypad" class="keypad" part="keypad" role="group" aria-label="Keypad">
@@ -169,6 +185,12 @@ export class SipCallControls extends LitElement {
           </div>`
         : nothing}
     `;
+  }
+
+  #renderQuality(call: CallSnapshot) {
+    const q = call.quality!;
+    const figures = `Packet loss ${q.packetLoss} %, jitter ${q.jitterMs} ms${q.roundTripMs !== undefined ? `, round trip ${q.roundTripMs} ms` : ''}`;
+    return html`<span class="quality" part="quality" data-rating=${q.rating} title=${figures}>Quality: ${q.rating}</span>`;
   }
 
   #renderTransfer() {

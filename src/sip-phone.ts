@@ -39,6 +39,7 @@ const defaultEngineFactory: EngineFactory = async () => {
  * @fires sip-incoming-call - A call is ringing in (also while another call is up: call waiting).
  * @fires sip-error - Something failed; the widget shows the same message.
  * @fires sip-call-request - The person asked to call a number; cancelable.
+ * @fires sip-call-quality - Every 2 s in a connected call: its quality rating and figures.
  * @slot - In `mode="click-to-call"`: the content of the call button (its label by default).
  * @csspart base - The phone's frame.
  * @csspart click-to-call-button - The one button of `mode="click-to-call"`.
@@ -181,6 +182,15 @@ export class SipPhone extends LitElement {
   @property() callee = '';
   /** Allows video calls: a Video call button, Answer with video, and the videos in the widget. */
   @property({ type: Boolean }) video = false;
+  /**
+   * The microphone calls use: a device id, or part of its label (e.g. `USB`). A choice the
+   * person made in the widget (remembered per site) wins; the browser's default when neither.
+   */
+  @property() microphone = '';
+  /** The speaker calls play on: a device id or part of its label (as `microphone`). */
+  @property() speaker = '';
+  /** The camera video calls use: a device id or part of its label (as `microphone`). */
+  @property() camera = '';
   /** How DTMF digits are sent: `RFC2833` (in the media) or `INFO` (SIP INFO). */
   @property({ attribute: 'dtmf-type' }) dtmfType: DtmfType = 'RFC2833';
 
@@ -408,13 +418,21 @@ export class SipPhone extends LitElement {
                 @sip-call-action=${runtime.onAction}
               ></sip-incoming>
               <sip-call-controls
-                exportparts="status: call-status, timer, mute-button, hold-button, camera-button, transfer-button, keypad, hangup-button, held-calls, swap-button, resume-button, held-hangup-button"
+                exportparts="status: call-status, timer, quality, quality-warning, mic-level, mute-button, hold-button, camera-button, transfer-button, keypad, hangup-button, held-calls, swap-button, resume-button, held-hangup-button"
                 @sip-call-action=${runtime.onAction}
                 @sip-dtmf=${runtime.onDtmf}
                 @sip-transfer=${runtime.onTransfer}
               ></sip-call-controls>
               ${showDialer
                 ? html`<sip-dialer exportparts="number, call-button, video-call-button" @sip-dial=${runtime.onDial}></sip-dialer>`
+                : nothing}
+              ${connected
+                ? html`<sip-devices
+                    exportparts="devices-button, devices, microphone-select, mic-level, mic-test-button, speaker-select, camera-select, volume"
+                    @sip-device-change=${runtime.onDeviceChange}
+                    @sip-volume-change=${runtime.onVolumeChange}
+                    @sip-mic-test=${runtime.onMicTest}
+                  ></sip-devices>`
                 : nothing}`
           : nothing}
         ${lastCall ? html`<p class="last-call">${callStatusText(lastCall)}</p>` : nothing}
@@ -435,7 +453,7 @@ export class SipPhone extends LitElement {
     return html`
       <div class="phone" part="base">
         ${runtime && calls.length > 0
-          ? html`<sip-call-controls compact exportparts="status: call-status, timer, mute-button, keypad-button, keypad, hangup-button"
+          ? html`<sip-call-controls compact exportparts="status: call-status, timer, quality, quality-warning, mic-level, mute-button, keypad-button, keypad, hangup-button"
               @sip-call-action=${runtime.onAction} @sip-dtmf=${runtime.onDtmf}></sip-call-controls>`
           : html`<button class="primary" part="click-to-call-button" ?disabled=${busy} @click=${() => this.#clickToCall()}>
               <slot>${this.buttonLabel || 'Call'}</slot>

@@ -385,4 +385,53 @@ describe('call-state reduce()', () => {
       expectRefused(registered, { type: 'transfer', target: '10008' }, 'invalid-state');
     });
   });
+
+  describe('quality, devices and the microphone meter', () => {
+    const good = { rating: 'good', mos: 4.4, packetLoss: 0, jitterMs: 2 } as const;
+    const poor = { rating: 'poor', mos: 2.5, packetLoss: 15, jitterMs: 3, roundTripMs: 2 } as const;
+    const quality = (q: typeof good | typeof poor): PhoneAction => ({ type: 'quality', callId: 'o1', quality: q });
+
+    it('quality: stored on the connected call, one sip-call-quality per estimate', () => {
+      const r = reduce(inCall(), quality(poor), 5000);
+      expect(r.state.call!.quality).to.deep.equal({ ...poor, poorSince: 5000 });
+      expect(r.effects).to.deep.equal([{ kind: 'call-quality', detail: { callId: 'o1', ...poor } }]);
+    });
+
+    it('quality: a call still poor after a while is warned about once, and told when it recovers', () => {
+      const start = inCall();
+      const first = reduce(start, quality(poor), 5000);
+      const still = reduce(first.state, quality(poor), 7000);
+      expect(still.state.call!.quality).to.include({ poorSince: 5000 });
+      expect(still.state.call!.quality!.warned).to.equal(undefined);
+      expect(kinds(still)).to.deep.equal(['call-quality']);
+      const warned = reduce(still.state, quality(poor), 9000);
+      expect(warned.state.call!.quality!.warned).to.equal(true);
+      expect(warned.effects.at(-1)).to.deep.equal({ kind: 'announce', text: 'Poor connection with 10006: you may be hard to hear.' });
+      const again = reduce(warned.state, quality(poor), 11_000);
+      expect(kinds(again)).to.deep.equal(['call-quality']);
+      const better = reduce(again.state, quality(good), 13_000);
+      expect(better.state.call!.quality).to.deep.equal(good);
+      expect(better.effects.at(-1)).to.deep.equal({ kind: 'announce', text: 'The connection with 10006 is better again.' });
+    });
+
+    it('quality: ignored for a call that is not connected, or unknown (state unchanged)', () => {
+      const ringing = after({ type: 'placed', call: out(), video: false }, status('o1', 'RING'));
+      const r = reduce(ringing, quality(poor));
+      expect(r.state).to.equal(ringing);
+      expect(r.effects).to.deep.equal([]);
+      const unknown = inCall();
+      expect(reduce(unknown, { type: 'quality', callId: 'nope', quality: poor }).state).to.equal(unknown);
+    });
+
+    it('devices: merged into the state; the meter stream replaced only when it changes', () => {
+      const r = reduce(registered, { type: 'devices', devices: { microphones: [{ id: 'm1', label: 'USB' }], microphone: 'm1' } });
+      expect(r.state.devices).to.deep.include({ microphone: 'm1', speaker: '', volume: 1 });
+      expect(r.state.devices.microphones).to.deep.equal([{ id: 'm1', label: 'USB' }]);
+      expect(r.effects).to.deep.equal([]);
+      const stream = new MediaStream();
+      const shown = reduce(r.state, { type: 'mic-stream', stream });
+      expect(shown.state.micStream).to.equal(stream);
+      expect(reduce(shown.state, { type: 'mic-stream', stream }).state).to.equal(shown.state);
+    });
+  });
 });

@@ -2,8 +2,11 @@
 // test play the server's side (statuses, incoming calls, failures). End-to-end tests use
 // the real websdk engine against the gateway instead.
 import type {
+  CallMedia,
   CallOptions,
+  CallStats,
   CallStatus,
+  DeviceKind,
   ConnectOptions,
   DtmfType,
   Engine,
@@ -59,6 +62,23 @@ export class FakeEngine implements Engine {
   }
   transfer(callId: string, target: string): void {
     this.log.push(`transfer ${callId} ${target}`);
+  }
+  setDevice(callId: string, kind: DeviceKind, deviceId: string): Promise<void> {
+    this.log.push(`device ${callId} ${kind} ${deviceId}`);
+    return Promise.resolve();
+  }
+  setVolume(callId: string, volume: number): void {
+    this.log.push(`volume ${callId} ${volume}`);
+  }
+  /** What media() answers, by call id (a test sets it). */
+  callMedia = new Map<string, CallMedia>();
+  media(callId: string): CallMedia {
+    return this.callMedia.get(callId) ?? { local: null, remote: null };
+  }
+  /** What stats() answers next, by call id (a test sets it). */
+  callStats = new Map<string, CallStats>();
+  stats(callId: string): Promise<CallStats | null> {
+    return Promise.resolve(this.callStats.get(callId) ?? null);
   }
 
   // ---- the server's side ----

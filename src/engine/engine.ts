@@ -46,7 +46,8 @@ export type ErrorCode =
   | 'transfer-failed'
   | 'invalid-number'
   | 'invalid-dtmf'
-  | 'invalid-state';
+  | 'invalid-state'
+  | 'device-lost';
 
 export interface ConnectOptions {
   /** WebSocket URL of the call server, ws:// or wss://. */
@@ -85,10 +86,35 @@ export interface MediaDisplays {
   remote: HTMLElement;
 }
 
+/** The person's devices: microphone and camera to capture, speaker to play the call on. */
+export type DeviceKind = 'microphone' | 'camera' | 'speaker';
+
 export interface CallOptions {
   displays: MediaDisplays;
   video?: boolean;
   visibleName?: string;
+  /** Device ids to use (the browser's default when absent). */
+  microphone?: string;
+  camera?: string;
+  speaker?: string;
+  /** Output volume, 0-1 (1 when absent). */
+  volume?: number;
+}
+
+/** A call's media as the page sees it: what is captured here and what arrives. */
+export interface CallMedia {
+  local: MediaStream | null;
+  remote: MediaStream | null;
+}
+
+/** Receive statistics of a call's audio, cumulative since the call began. */
+export interface CallStats {
+  packetsReceived: number;
+  packetsLost: number;
+  /** Interarrival jitter, in seconds. */
+  jitter: number;
+  /** Round-trip time to the server's media endpoint, in seconds, when known. */
+  roundTripTime?: number;
 }
 
 /** A call as the engine reports it. */
@@ -137,6 +163,17 @@ export interface Engine {
   unhold(callId: string): void;
   sendDtmf(callId: string, digits: string, type: DtmfType): void;
   transfer(callId: string, target: string): void;
+  /**
+   * Switches a call to another device without renegotiating: a microphone or camera is
+   * captured anew and replaces the sent track; a speaker plays the call from now on.
+   */
+  setDevice(callId: string, kind: DeviceKind, deviceId: string): Promise<void>;
+  /** Sets a call's output volume, 0-1. */
+  setVolume(callId: string, volume: number): void;
+  /** The call's local and remote media, once there is some. */
+  media(callId: string): CallMedia;
+  /** The call's audio receive statistics, or null when the call has no media connection. */
+  stats(callId: string): Promise<CallStats | null>;
   /** The token the server gave this session, for `auth-token` reconnects. */
   readonly authToken?: string;
 }

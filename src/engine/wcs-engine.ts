@@ -22,9 +22,12 @@ import Flashphoner, {
   type WebsdkSession,
 } from '@flashphoner/websdk/flashphoner-webrtc-only.js';
 import type {
+  CallMedia,
   CallOptions,
+  CallStats,
   CallStatus,
   ConnectOptions,
+  DeviceKind,
   DtmfType,
   Engine,
   EngineCall,
@@ -194,11 +197,77 @@ class MediaWatch {
   }
 }
 
+/** The websdk's capture constraints: always objects, since its device switches write into them. */
+function constraints(options: CallOptions): { audio: MediaTrackConstraints; video: MediaTrackConstraints | false } {
+  const device = (id?: string): MediaTrackConstraints => (id ? { deviceId: { exact: id } } : {});
+  return { audio: device(options.microphone), video: options.video ? device(options.camera) : false };
+}
+
+/** The `<video>` the websdk made for a call's local or remote media (`CALLID-local` / `CALLID-remote`). */
+function videoOf(tracked: Tracked | undefined, side: 'local' | 'remote'): HTMLVideoElement | null {
+  const display = tracked?.displays?.[side];
+  return display?.querySelector<HTMLVideoElement>(`[id="${CSS.escape(`${tracked!.info.id}-${side}`)}"]`) ?? null;
+}
+
+function streamOf(video: HTMLVideoElement | null): MediaStream | null {
+  return video?.srcObject instanceof MediaStream ? video.srcObject : null;
+}
+
+function usePlayback(tracked: Tracked, options: CallOptions): void {
+  tracked.displays = options.displays;
+  tracked.speaker = options.speaker;
+  tracked.volume = options.volume;
+}
+
+/**
+ * Plays a call on its speaker at its volume: on the websdk's remote `<video>` (the websdk's
+ * own `setVolume` does nothing until the remote stream is attached; the element keeps both).
+ */
+async function applyPlayback(tracked: Tracked): Promise<void> {
+  const video = videoOf(tracked, 'remote');
+  if (!video) return;
+  if (tracked.volume !== undefined) video.volume = Math.min(1, Math.max(0, tracked.volume));
+  if (tracked.speaker !== undefined && 'setSinkId' in video && video.sinkId !== tracked.speaker) {
+    await video.setSinkId(tracked.speaker);
+  }
+}
+
+/** The inbound audio figures of a stats report (and the round trip: RTCP, else ICE). */
+export function audioStats(report: RTCStatsReport): CallStats | null {
+  let inbound: Record<string, unknown> | undefined;
+  let rtt: number | undefined;
+  let pairRtt: number | undefined;
+  report.forEach((entry: Record<string, unknown>) => {
+    const kind = entry['kind'] ?? entry['mediaType'];
+    if (entry['type'] === 'inbound-rtp' && kind === 'audio') inbound = entry;
+    else if (entry['type'] === 'remote-inbound-rtp' && kind === 'audio' && typeof entry['roundTripTime'] === 'number') {
+      rtt = entry['roundTripTime'];
+    } else if (entry['type'] === 'candidate-pair' && entry['nominated'] && typeof entry['currentRoundTripTime'] === 'number') {
+      pairRtt = entry['currentRoundTripTime'];
+    }
+  });
+  if (!inbound) return null;
+  const number = (key: string) => {
+    const value = inbound![key];
+    return typeof value === 'number' ? value : 0;
+  };
+  const roundTripTime = rtt ?? pairRtt;
+  return {
+    packetsReceived: number('packetsReceived'),
+    packetsLost: number('packetsLost'),
+    jitter: number('jitter'),
+    ...(roundTripTime !== undefined ? { roundTripTime } : {}),
+  };
+}
+
 interface Tracked {
   info: EngineCall;
   call: WebsdkCall;
-  /** Where the websdk shows the call's remote media. */
-  remoteDisplay?: HTMLElement;
+  /** Where the websdk shows the call's local and remote media. */
+  displays?: CallOptions['displays'];
+  /** The speaker and volume to play the call with, once its remote media is there. */
+  speaker?: string;
+  volume?: number;
   /** The phone ended this call: nothing more is reported for it. */
   ended: boolean;
   /** An answer is under way; if it fails here, the call is declined toward the server. */
@@ -347,12 +416,12 @@ export class WcsEngine implements Engine {
       visibleName: options.visibleName,
       localVideoDisplay: options.displays.local,
       remoteVideoDisplay: options.displays.remote,
-      constraints: { audio: true, video },
+      constraints: constraints(options),
       receiveAudio: true,
       receiveVideo: video,
     });
     const info: EngineCall = { id: call.id(), direction: 'outgoing', remote: callee };
-    this.#track(info, call).remoteDisplay = options.displays.remote;
+    usePlayback(this.#track(info, call), options);
     call.call();
     return info;
   }
@@ -363,14 +432,14 @@ export class WcsEngine implements Engine {
     const video = !!options.video;
     recordPeerConnections();
     tracked.answering = true;
-    tracked.remoteDisplay = options.displays.remote;
+    usePlayback(tracked, options);
     try {
       tracked.call.answer({
         localVideoDisplay: options.displays.local,
         remoteVideoDisplay: options.displays.remote,
         receiveAudio: true,
         receiveVideo: video,
-        constraints: { audio: true, video },
+        constraints: constraints(options),
       });
     } catch (error) {
       this.#listener?.callStatus(tracked.info, 'FAILED', undefined, {
@@ -442,6 +511,46 @@ export class WcsEngine implements Engine {
     this.#calls.get(callId)?.call.transfer(target);
   }
 
+  async setDevice(callId: string, kind: DeviceKind, deviceId: string): Promise<void> {
+    const tracked = this.#calls.get(callId);
+    if (!tracked) return;
+    if (kind === 'speaker') {
+      tracked.speaker = deviceId;
+      await applyPlayback(tracked);
+      return;
+    }
+    // The websdk captures the device anew and replaces the sent track (no renegotiation);
+    // the new track keeps the old one's mute. With a single device it has nothing to switch.
+    const media = this.media(callId).local;
+    if (!media) return;
+    const current = (kind === 'microphone' ? media.getAudioTracks() : media.getVideoTracks())[0];
+    if (!current || current.getSettings().deviceId === deviceId) return;
+    try {
+      await (kind === 'microphone' ? tracked.call.switchMic(deviceId) : tracked.call.switchCam(deviceId));
+    } catch (error) {
+      throw new Error(typeof error === 'string' ? error : (error as Error).message);
+    }
+  }
+
+  setVolume(callId: string, volume: number): void {
+    const tracked = this.#calls.get(callId);
+    if (!tracked) return;
+    tracked.volume = volume;
+    void applyPlayback(tracked);
+  }
+
+  media(callId: string): CallMedia {
+    const tracked = this.#calls.get(callId);
+    return { local: streamOf(videoOf(tracked, 'local')), remote: streamOf(videoOf(tracked, 'remote')) };
+  }
+
+  async stats(callId: string): Promise<CallStats | null> {
+    const remote = this.media(callId).remote;
+    const pc = remote ? peerConnectionReceiving(remote) : undefined;
+    if (!pc) return null;
+    return audioStats(await pc.getStats());
+  }
+
   /**
    * Forgets a call and, unless `release` is false (the call is over and the websdk freed it),
    * hangs it up in the websdk, which tells the server and closes the call's media.
@@ -493,9 +602,10 @@ export class WcsEngine implements Engine {
     }
     const reason = this.#reasons.get(info.id);
     if (status === 'ESTABLISHED' && !tracked.watch) {
-      tracked.watch = new MediaWatch(tracked.remoteDisplay, info.id, () => {
+      tracked.watch = new MediaWatch(tracked.displays?.remote, info.id, () => {
         if (!tracked.ended) listener.mediaFailed(info);
       });
+      void applyPlayback(tracked);
     }
     if (final) {
       tracked.watch?.stop();

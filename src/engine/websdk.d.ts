@@ -28,6 +28,10 @@ declare module '@flashphoner/websdk/flashphoner-webrtc-only.js' {
     unhold(): void;
     sendDTMF(digits: string, type?: string): void;
     transfer(target: string): void;
+    /** Captures the microphone `deviceId` and replaces the sent audio track; rejects (with an ERROR_INFO string) when there is one microphone or none. */
+    switchMic(deviceId: string): Promise<string>;
+    /** Captures the camera `deviceId` and replaces the sent video track. */
+    switchCam(deviceId: string): Promise<string>;
     /** With `native`, the browser's own report grouped by type (`{transport: [...], ...}`); nothing while the call has no media. */
     getStats(callback: (stats: Record<string, Record<string, unknown>[] | undefined>) => void, native?: boolean): void;
     on(event: string, callback: (call: WebsdkCall) => void): WebsdkCall;

@@ -1,0 +1,117 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { consume } from '@lit/context';
+import { activeCall, phoneStateContext, type DeviceOption, type PhoneState } from './call-context.js';
+import type { DeviceKind } from './engine/engine.js';
+import { SipDeviceChangeEvent, SipMicTestEvent, SipVolumeChangeEvent } from './events.js';
+import { baseStyles } from './styles.js';
+import './sip-level-meter.js';
+
+/** Browsers that can play a call on a chosen speaker (`HTMLMediaElement.setSinkId`). */
+const canChooseSpeaker = typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
+
+/**
+ * The person's devices, behind a **Devices** toggle: microphone (with a level meter and,
+ * outside calls, a microphone test), speaker (where the browser can choose one), camera (video
+ * phones) and the calls' volume. Changes apply to the calls up at once.
+ *
+ * @fires sip-device-change - The person chose a device (`kind`, `deviceId`; '' is the default).
+ * @fires sip-volume-change - The person moved the volume slider (`volume`, 0-1).
+ * @fires sip-mic-test - The person started or stopped the microphone test (`on`).
+ * @csspart devices-button - The Devices toggle.
+ * @csspart devices - The panel with the device choices.
+ * @csspart microphone-select - The microphone list.
+ * @csspart mic-level - The microphone level meter.
+ * @csspart mic-test-button - Test microphone / Stop test.
+ * @csspart speaker-select - The speaker list.
+ * @csspart camera-select - The camera list.
+ * @csspart volume - The volume slider.
+ */
+@customElement('sip-devices')
+export class SipDevices extends LitElement {
+  static override shadowRootOptions = { ...LitElement.shadowRootOptions, delegatesFocus: true };
+
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: block;
+      }
+      .devices {
+        display: grid;
+        grid-template-columns: max-content minmax(0, 1fr);
+        gap: 0.4rem 0.6rem;
+        align-items: center;
+        margin-top: 0.6rem;
+      }
+      select,
+      input[type='range'] {
+        min-width: 0;
+        min-height: 44px;
+      }
+      .level {
+        display: flex;
+        gap: 0.5rem;
+        align-items: center;
+        flex-wrap: wrap;
+      }
+    `,
+  ];
+
+  @consume({ context: phoneStateContext, subscribe: true })
+  @state()
+  phone?: PhoneState;
+
+  /** The panel is open. */
+  @state() private open = false;
+
+  override render() {
+    const phone = this.phone;
+    if (!phone) return nothing;
+    return html`
+      <button part="devices-button" aria-expanded=${this.open ? 'true' : 'false'} aria-controls="devices" @click=${() => (this.open = !this.open)}>
+        Devices
+      </button>
+      ${this.open ? this.#renderPanel(phone) : nothing}
+    `;
+  }
+
+  #renderPanel(phone: PhoneState) {
+    const { devices } = phone;
+    const inCall = activeCall(phone) !== null;
+    return html`<div id="devices" class="devices" part="devices" role="group" aria-label="Devices">
+      ${this.#select('microphone', 'Microphone', devices.microphones, devices.microphone)}
+      <span>Level</span>
+      <div class="level">
+        <sip-level-meter part="mic-level" .stream=${phone.micStream}></sip-level-meter>
+        ${inCall
+          ? nothing
+          : html`<button part="mic-test-button" aria-pressed=${devices.testing ? 'true' : 'false'}
+              @click=${() => this.dispatchEvent(new SipMicTestEvent(!devices.testing))}>
+              ${devices.testing ? 'Stop test' : 'Test microphone'}
+            </button>`}
+      </div>
+      ${canChooseSpeaker && devices.speakers.length > 0 ? this.#select('speaker', 'Speaker', devices.speakers, devices.speaker) : nothing}
+      ${phone.videoEnabled ? this.#select('camera', 'Camera', devices.cameras, devices.camera) : nothing}
+      <label for="volume">Volume</label>
+      <input id="volume" part="volume" type="range" min="0" max="100" step="5" .value=${String(Math.round(devices.volume * 100))}
+        aria-valuetext=${`${Math.round(devices.volume * 100)} %`}
+        @input=${(e: Event) => this.dispatchEvent(new SipVolumeChangeEvent(Number((e.target as HTMLInputElement).value) / 100))} />
+    </div>`;
+  }
+
+  #select(kind: DeviceKind, label: string, options: readonly DeviceOption[], chosen: string) {
+    return html`<label for=${kind}>${label}</label>
+      <select id=${kind} part=${`${kind}-select`}
+        @change=${(e: Event) => this.dispatchEvent(new SipDeviceChangeEvent(kind, (e.target as HTMLSelectElement).value))}>
+        <option value="" ?selected=${chosen === ''}>Default</option>
+        ${options.map((o) => html`<option value=${o.id} ?selected=${o.id === chosen}>${o.label}</option>`)}
+      </select>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sip-devices': SipDevices;
+  }
+}
