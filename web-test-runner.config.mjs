@@ -107,6 +107,7 @@ export const firefoxFiles = [
   'test/sip-phone.media-failure.e2e.test.ts',
   'test/call-state.test.ts',
   'test/call-quality.test.ts',
+  'test/sip-phone.focus.test.ts',
   'test/sip-devices.test.ts',
   'test/sip-level-meter.test.ts',
   'test/gateway-phone-example.test.ts',

@@ -85,6 +85,8 @@ export interface TransferState {
 export interface PhoneError {
   readonly code: ErrorCode;
   readonly message: string;
+  /** The connection form's field to correct (`wcs-url`, `sip-login`, `sip-password`, `sip-port`), when one is at fault. */
+  readonly field?: string;
 }
 
 /** The phone is waiting to make its lost session again. */

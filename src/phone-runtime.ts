@@ -19,6 +19,7 @@ import {
 import { reduce, type EngineCommand, type Intent, type PhoneAction, type PhoneEffect } from './call-state.js';
 import { QUALITY_POLL_MS, measureQuality } from './call-quality.js';
 import { DevicesController } from './controllers/devices.js';
+import { FocusController } from './controllers/focus.js';
 import { ReconnectController } from './controllers/reconnect.js';
 import { ToneController, type Tone } from './controllers/tones.js';
 import type {
@@ -113,8 +114,7 @@ export class PhoneRuntime {
   #generation = 0;
   /** The session came up since the last connect(): losing it now means reconnecting. */
   #wasUp = false;
-  /** Where focus was before a call rang in, to give it back afterwards. */
-  #focusBeforeRing: HTMLElement | null = null;
+  readonly #focus: FocusController;
   readonly #devices: DevicesController;
   /** Polls the active call's statistics while it is connected. */
   #qualityTimer?: ReturnType<typeof setInterval>;
@@ -129,6 +129,7 @@ export class PhoneRuntime {
   ) {
     this.#provider = new ContextProvider(host, { context: phoneStateContext, initialValue: access.state() });
     this.tones = new ToneController(host);
+    this.#focus = new FocusController(host);
     this.#reconnect = new ReconnectController(host, {
       scheduled: (attempt, delayMs) => this.dispatch({ type: 'reconnect-scheduled', attempt, delayMs }),
       retry: () => void this.#open(true),
@@ -155,6 +156,9 @@ export class PhoneRuntime {
     host.addController({ hostDisconnected: () => this.#stopQuality() });
     this.dispatch(access.configuration());
   }
+
+  /** The login of the session (made or being made): the phone shows it until the next connect, whatever the page sets meanwhile. */
+  sessionLogin?: string;
 
   get connected(): boolean {
     const s = this.access.state().session;
@@ -307,8 +311,17 @@ export class PhoneRuntime {
     this.intent(intents[e.detail.action]);
   };
 
-  /** Digits typed while the phone has focus (outside a text field) are sent as DTMF in a call. */
+  /**
+   * Keys pressed while the phone has focus: Escape declines a call ringing in; digits
+   * (outside a text field) are sent as DTMF in a call.
+   */
   onKeydown = (e: KeyboardEvent): void => {
+    const ringing = ringingCall(this.access.state());
+    if (e.key === 'Escape' && ringing) {
+      e.preventDefault();
+      this.intent({ type: 'decline', callId: ringing.id });
+      return;
+    }
     if (activeCall(this.access.state())?.status !== 'ESTABLISHED' || e.ctrlKey || e.metaKey || e.altKey) return;
     if (!/^[0-9*#]$/.test(e.key)) return;
     if (e.composedPath().some((node) => node instanceof HTMLInputElement)) return;
@@ -361,7 +374,7 @@ export class PhoneRuntime {
       case 'call': {
         const { number, video } = command;
         try {
-          const visibleName = this.host.sipLogin || undefined;
+          const visibleName = this.sessionLogin;
           const call = engine.call(number, { displays: this.access.displays(), video, visibleName, ...this.#devices.forCall() });
           this.dispatch({ type: 'placed', call, video });
         } catch (error) {
@@ -395,7 +408,11 @@ export class PhoneRuntime {
     }
   }
 
-  /** Tones and focus follow the calls: ring, call waiting, ringback; focus back after the last call. */
+  /**
+   * Tones and focus follow the calls: ring, call waiting, ringback; focus to Answer when a
+   * call rings (only when focus is in the phone: never taken from the page), to Hangup for a call
+   * placed or answered, to the number field when the last call ends.
+   */
   #afterChange(before: PhoneState, after: PhoneState): void {
     if (before.calls === after.calls && before.activeCallId === after.activeCallId) return;
     this.#followActiveCall(before, after);
@@ -407,14 +424,14 @@ export class PhoneRuntime {
     // The ringback waits a moment: a call answered at once plays none (and keeps the main
     // thread free while it connects).
     this.tones.play(tone, tone === 'ringback' ? RINGBACK_DELAY_MS : 0);
-    if (ringing && ringingCall(before)?.id !== ringing.id && after.calls.length === 1) this.#autoAnswer(ringing.id);
-    if (before.calls.length === 0 && after.calls.length > 0 && ringing) {
-      const focused = deepActiveElement();
-      this.#focusBeforeRing = focused && !this.host.shadowRoot?.contains(focused) ? focused : null;
-    } else if (after.calls.length === 0 && before.calls.length > 0) {
-      const target = this.#focusBeforeRing;
-      this.#focusBeforeRing = null;
-      if (target?.isConnected && this.host.matches(':focus-within')) target.focus();
+    const newRing = ringing && ringingCall(before)?.id !== ringing.id;
+    if (newRing && after.calls.length === 1) {
+      this.#autoAnswer(ringing.id);
+      void this.#focus.move('answer');
+    }
+    if (active && active.id !== before.activeCallId) void this.#focus.move('hangup');
+    if (after.calls.length === 0 && before.calls.length > 0) {
+      void this.#focus.move('number');
       // The "Call us" button's session was for that call.
       if (this.host.mode === 'click-to-call' && this.connected) queueMicrotask(() => this.disconnect());
     }
@@ -488,9 +505,11 @@ export class PhoneRuntime {
     if ('code' in options) {
       this.#reconnect.reset();
       this.dispatch({ type: 'fail', error: options });
+      void this.#focus.move('invalid');
       return;
     }
     const generation = ++this.#generation;
+    this.sessionLogin = options.login;
     this.dispatch({ type: 'connect' });
     let engine: Engine;
     try {
@@ -525,7 +544,11 @@ export class PhoneRuntime {
       this.#wasUp = true;
       void this.#devices.refresh();
     }
+    const wasConnected = this.connected;
     this.dispatch({ type: 'session', status, failure });
+    if (this.connected && !wasConnected) void this.#focus.move('number');
+    // A setting was refused: the form is back, with focus on the field to correct.
+    if (failure?.field) void this.#focus.move('invalid');
     if (this.connected) {
       this.#reconnect.reset();
       if (this.#dialWhenUp) {
@@ -550,30 +573,30 @@ export class PhoneRuntime {
   /** Checks the attributes and turns them into engine options, or says what is wrong. */
   #connectOptions(): ConnectOptions | PhoneError {
     const host = this.host;
-    const invalid = (message: string): PhoneError => ({ code: 'invalid-config', message });
+    const invalid = (message: string, field: string): PhoneError => ({ code: 'invalid-config', message, field });
     const url = host.wcsUrl.trim();
-    if (!url) return invalid('Set the WCS URL (the wcs-url attribute) before connecting.');
+    if (!url) return invalid('Set the WCS URL (the wcs-url attribute) before connecting.', 'wcs-url');
     let parsed: URL;
     try {
       parsed = new URL(url);
     } catch {
-      return invalid(`The WCS URL "${url}" is not a valid address; it should look like wss://host:8443.`);
+      return invalid(`The WCS URL "${url}" is not a valid address; it should look like wss://host:8443.`, 'wcs-url');
     }
     if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
-      return invalid(`The WCS URL "${url}" must start with ws:// or wss://.`);
+      return invalid(`The WCS URL "${url}" must start with ws:// or wss://.`, 'wcs-url');
     }
     if (host.mode === 'click-to-call') {
       // The server assigns the caller: no login, no password (none is read), no registration.
-      if (!host.callee.trim()) return invalid('Set the number this button calls (the callee attribute).');
+      if (!host.callee.trim()) return invalid('Set the number this button calls (the callee attribute).', 'callee');
       return { url, appKey: host.appKey.trim() || undefined, register: false };
     }
     if (!host.authToken && !host.sipLogin.trim()) {
-      return invalid('Set the SIP login (the sip-login attribute) before connecting.');
+      return invalid('Set the SIP login (the sip-login attribute) before connecting.', 'sip-login');
     }
     const portText = String(host.sipPort ?? '').trim();
     const port = portText === '' ? 5060 : Number(portText);
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      return invalid(`The SIP port "${portText}" is not a port number (1-65535).`);
+      return invalid(`The SIP port "${portText}" is not a port number (1-65535).`, 'sip-port');
     }
     return {
       url,
@@ -601,8 +624,3 @@ export class PhoneRuntime {
   }
 }
 
-function deepActiveElement(): HTMLElement | null {
-  let active = document.activeElement;
-  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-  return active instanceof HTMLElement ? active : null;
-}

@@ -1,15 +1,43 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { customElement, query, state } from 'lit/decorators.js';
+import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { phoneStateContext, ringingCall, type PhoneState } from './call-context.js';
 import { SipCallActionEvent } from './events.js';
 import { baseStyles } from './styles.js';
 
+/** Keys held down now, with when each went down (auto-repeats keep the first time). */
+const held = new Map<string, number>();
+/** The key released in this task (a Space's click comes with its keyup), with when it went down. */
+let released: number | undefined;
+let tracking = false;
+
+function trackKeys(): void {
+  if (tracking) return;
+  tracking = true;
+  addEventListener('keydown', (e) => held.has(e.key) || held.set(e.key, performance.now()), true);
+  addEventListener(
+    'keyup',
+    (e) => {
+      released = held.get(e.key);
+      held.delete(e.key);
+      setTimeout(() => (released = undefined));
+    },
+    true,
+  );
+  addEventListener('blur', () => held.clear());
+}
+
+/** When the oldest key that is down (or was released just now) went down; Infinity when none. */
+function keyDownSince(): number {
+  return Math.min(released ?? Infinity, ...held.values());
+}
+
 /**
  * An incoming call: "You have a new call from ...", Answer and Decline; "Call waiting
  * from ..." when another call is up (Answer then holds that one). Renders nothing unless a
- * call is ringing in. When one starts ringing it is announced (role="alert") and focus moves
- * to Answer.
+ * call is ringing in. When one starts ringing it is announced (role="alert"); `<sip-phone>`
+ * moves focus to Answer when the person was using the phone. A key that was already down
+ * when the call arrived (a visitor typing) never answers or declines it.
  *
  * @fires sip-call-action - `answer`, `answer-video` or `decline`.
  * @csspart alert - The "You have a new call" text.
@@ -43,7 +71,9 @@ export class SipIncoming extends LitElement {
   @state()
   phone?: PhoneState;
 
-  @query('#answer') private answerButton?: HTMLButtonElement;
+  /** When the call shown began ringing. */
+  #ringSince = 0;
+  #ringingId?: string;
 
   get #ringing() {
     return this.phone ? ringingCall(this.phone) : null;
@@ -58,28 +88,37 @@ export class SipIncoming extends LitElement {
       <p class="alert" part="alert" role="alert">${waiting ? 'Call waiting from' : 'You have a new call from'} ${from}</p>
       <p class="status">Status: <span part="status">${call.status}</span></p>
       <div class="row">
-        <button id="answer" class="primary" part="answer-button" @click=${() => this.#act('answer', call.id)}>
+        <button id="answer" class="primary" part="answer-button" @click=${(e: MouseEvent) => this.#act(e, 'answer', call.id)}>
           Answer
         </button>
         ${this.phone?.videoEnabled
-          ? html`<button part="answer-video-button" @click=${() => this.#act('answer-video', call.id)}>Answer with video</button>`
+          ? html`<button part="answer-video-button" @click=${(e: MouseEvent) => this.#act(e, 'answer-video', call.id)}>Answer with video</button>`
           : nothing}
-        <button class="danger" part="decline-button" @click=${() => this.#act('decline', call.id)}>
+        <button class="danger" part="decline-button" @click=${(e: MouseEvent) => this.#act(e, 'decline', call.id)}>
           Decline
         </button>
       </div>
     `;
   }
 
-  protected override updated(changed: PropertyValues): void {
-    const before = changed.get('phone') as PhoneState | undefined;
-    const ringing = this.#ringing;
-    if (ringing && (!before || ringingCall(before)?.id !== ringing.id)) {
-      this.answerButton?.focus();
+  override connectedCallback(): void {
+    super.connectedCallback();
+    trackKeys();
+  }
+
+  protected override willUpdate(_changed: PropertyValues): void {
+    const id = this.#ringing?.id;
+    if (id !== this.#ringingId) {
+      this.#ringingId = id;
+      this.#ringSince = performance.now();
     }
   }
 
-  #act(action: 'answer' | 'answer-video' | 'decline', callId: string): void {
+  #act(e: MouseEvent, action: 'answer' | 'answer-video' | 'decline', callId: string): void {
+    // A click from the keyboard (detail 0) whose key went down before the call rang: the
+    // person was typing something else when focus came here. Pointer clicks, and clicks
+    // from script or assistive technology with no key down, count.
+    if (e.detail === 0 && keyDownSince() < this.#ringSince) return;
     this.dispatchEvent(new SipCallActionEvent(action, callId));
   }
 }

@@ -48,6 +48,7 @@ const defaultEngineFactory: EngineFactory = async () => {
  * @csspart connect-button - The Connect / Disconnect button.
  * @csspart reconnect-button - The Reconnect now button (while the phone waits to reconnect).
  * @csspart form - The connection form.
+ * @csspart settings-button - Change settings: opens the connection form on a configured phone.
  * @csspart error - The error message.
  * @csspart media - The box holding the call's media elements.
  * @cssprop --sip-phone-bg - Background of the phone.
@@ -203,6 +204,12 @@ export class SipPhone extends LitElement {
   /** What the live region says now. */
   @state() private announcement = '';
 
+  /**
+   * The connection form is open on a configured phone: after a refused login, an unreachable
+   * server or a malformed setting (to correct it), or after **Change settings**.
+   */
+  @state() private editing = false;
+
   /** The session's status, reflected for CSS (`sip-phone[session-status=REGISTERED]`). */
   @property({ attribute: 'session-status', reflect: true, noAccessor: true })
   get sessionStatus(): PhoneSessionStatus {
@@ -258,10 +265,36 @@ export class SipPhone extends LitElement {
     if (this.autoConnect) queueMicrotask(() => this.#autoConnect());
   }
 
-  /** Once connected, the runtime says when to render (PhoneRuntime.renderSlot). */
+  /**
+   * Once connected, the runtime says when to render (PhoneRuntime.renderSlot). A phone that
+   * is about to show its connection form loads it first.
+   */
   protected override async scheduleUpdate(): Promise<unknown> {
     await this.#runtime?.renderSlot();
+    const { error, session } = this.phoneState;
+    if (error !== this.#seenError) {
+      // A setting is at fault: the form comes back with the values, the field marked.
+      this.#seenError = error;
+      if (error?.field) this.editing = true;
+    }
+    if (session === 'ESTABLISHED' || session === 'REGISTERED') this.editing = false;
+    if (!this.#form && this.#showsForm()) {
+      this.#form = await import('./connect-form.js').catch(() => undefined);
+    }
     return super.scheduleUpdate();
+  }
+
+  /** The last error the phone has looked at (to open the form once per error). */
+  #seenError: PhoneError | null = null;
+
+  /** The connection form's module, once a phone needed it. */
+  #form?: typeof import('./connect-form.js');
+
+  /** The phone shows its connection form: no settings, or a person corrects them. */
+  #showsForm(): boolean {
+    const session = this.phoneState.session;
+    const idle = session === 'IDLE' || session === 'DISCONNECTED' || session === 'FAILED';
+    return idle && this.mode !== 'click-to-call' && (!this.#configured || this.editing);
   }
 
   protected override willUpdate(changed: PropertyValues): void {
@@ -375,7 +408,7 @@ export class SipPhone extends LitElement {
     const connected = session === 'ESTABLISHED' || session === 'REGISTERED';
     const busy = session === 'CONNECTING';
     const reconnecting = session === 'RECONNECTING';
-    const showForm = !connected && !busy && !reconnecting && !this.#configured;
+    const showForm = this.#showsForm();
     const active = activeCall(state);
     const showDialer = connected && !active && !ringingCall(state);
     const lastCall = state.calls.length === 0 ? state.lastCall : null;
@@ -388,7 +421,7 @@ export class SipPhone extends LitElement {
       <div class="phone" part="base">
         <div class="header" part="header">
           <div class="identity">
-            <span class="login">${this.sipLogin || 'SIP phone'}</span>
+            <span class="login">${(connected || busy || reconnecting ? runtime?.sessionLogin : undefined) ?? (this.sipLogin || 'SIP phone')}</span>
             <span class="session">
               ${sessionText}
               <span class="badge" part="session-status">${session}</span>
@@ -397,6 +430,9 @@ export class SipPhone extends LitElement {
           ${showForm
             ? nothing
             : html`<div class="row">
+                ${connected || busy || reconnecting
+                  ? nothing
+                  : html`<button part="settings-button" @click=${this.#editSettings}>Change settings</button>`}
                 ${reconnecting
                   ? html`<button part="reconnect-button" class="primary" @click=${() => this.connect()}>Reconnect now</button>`
                   : nothing}
@@ -410,8 +446,8 @@ export class SipPhone extends LitElement {
                 </button>
               </div>`}
         </div>
-        ${showForm ? this.#renderForm() : nothing}
-        ${error ? html`<p class="error" part="error">${error.message}</p>` : nothing}
+        ${showForm ? this.#form?.connectForm(this, error?.field, this.#configured ? () => (this.editing = false) : undefined) : nothing}
+        ${error ? html`<p class="error" part="error" id="error">${error.message}</p>` : nothing}
         ${runtime
           ? html`<sip-incoming
                 exportparts="alert, answer-button, answer-video-button, decline-button"
@@ -469,46 +505,10 @@ export class SipPhone extends LitElement {
     await (await this.#loadRuntime())?.clickToCall();
   }
 
-  #renderForm() {
-    const field = (id: string, label: string, value: string, type: 'text' | 'url' | 'password' = 'text', required = false) => html`
-      <label for=${id}>${label}</label>
-      <input id=${id} name=${id} type=${type} .value=${value} ?required=${required} autocomplete="off" />
-    `;
-    return html`
-      <form class="connect" part="form" @submit=${this.#onFormSubmit}>
-        ${field('wcs-url', 'WCS URL', this.wcsUrl, 'url', true)}
-        ${field('sip-login', 'SIP Login', this.sipLogin, 'text', true)}
-        ${field('sip-auth-name', 'SIP Auth Name', this.sipAuthName)}
-        ${field('sip-password', 'SIP Password', this.sipPassword, 'password')}
-        ${field('sip-domain', 'SIP Domain', this.sipDomain)}
-        ${field('sip-outbound-proxy', 'SIP Outbound Proxy', this.sipOutboundProxy)}
-        ${field('sip-port', 'SIP Port', this.sipPort)}
-        <label class="wide">
-          <input name="register" type="checkbox" .checked=${!this.noRegister} />
-          Register required
-        </label>
-        <button class="primary wide" part="connect-button" type="submit">Connect</button>
-      </form>
-    `;
-  }
-
-  #onFormSubmit(e: SubmitEvent): void {
-    e.preventDefault();
-    const data = new FormData(e.target as HTMLFormElement);
-    const raw = (name: string) => {
-      const value = data.get(name);
-      return typeof value === 'string' ? value : '';
-    };
-    const text = (name: string) => raw(name).trim();
-    this.wcsUrl = text('wcs-url');
-    this.sipLogin = text('sip-login');
-    this.sipAuthName = text('sip-auth-name');
-    this.sipPassword = raw('sip-password');
-    this.sipDomain = text('sip-domain');
-    this.sipOutboundProxy = text('sip-outbound-proxy');
-    this.sipPort = text('sip-port') || '5060';
-    this.noRegister = !data.get('register');
-    void this.connect();
+  async #editSettings(): Promise<void> {
+    this.editing = true;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLInputElement>('#wcs-url')?.focus();
   }
 
   #onKeydown = (e: KeyboardEvent): void => this.#runtime?.onKeydown(e);

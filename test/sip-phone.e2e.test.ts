@@ -128,9 +128,17 @@ describe('two <sip-phone> elements through the gateway', () => {
       await waitUntil(() => errors(aEvents).length > 0, 'no sip-error', { timeout: 5000 });
       expect(errors(aEvents)[0].code).to.equal('registration-failed');
       expect(phoneText(a)).to.contain('refused the login for 10005');
-      a.sipPassword = 'pass10005';
-      button(a, 'Connect')!.click();
+      // The form is back with the settings, the password marked and empty; the person types
+      // the right one and presses Enter.
+      await waitUntil(() => deepQuery(a, '#sip-password')?.getAttribute('aria-invalid') === 'true', 'the password is marked');
+      expect(deepQuery<HTMLInputElement>(a, '#sip-login')!.value).to.equal('10005');
+      const password = deepQuery<HTMLInputElement>(a, '#sip-password')!;
+      expect(password.value).to.equal('');
+      password.focus();
+      await sendKeys({ type: 'pass10005' });
+      await sendKeys({ press: 'Enter' });
       await waitForAttr(a, 'session-status', 'REGISTERED');
+      expect(deepQuery(a, '[part=form]')).to.equal(null);
     });
 
     it('too many wrong passwords: the right one is refused for a while, with a clear message, then accepted', async () => {
@@ -149,6 +157,7 @@ describe('two <sip-phone> elements through the gateway', () => {
         expect(errors(events)[3]).to.deep.equal({
           code: 'registration-failed',
           message: 'Too many failed sign-ins for 10005: wait a minute, then try again.',
+          field: 'sip-password',
         });
         expect(phoneText(a)).to.contain('Too many failed sign-ins for 10005');
         await sleep(2100);
@@ -167,9 +176,13 @@ describe('two <sip-phone> elements through the gateway', () => {
       expect(errors(aEvents)[0]).to.deep.equal({
         code: 'server-unreachable',
         message: 'Could not reach the call server at ws://127.0.0.1:9.',
+        field: 'wcs-url',
       });
       expect(phoneText(a)).to.contain('Could not reach the call server at ws://127.0.0.1:9.');
+      // The form is back, with the URL marked; the corrected URL shows in it.
+      expect(deepQuery(a, '#wcs-url')!.getAttribute('aria-invalid')).to.equal('true');
       a.wcsUrl = gatewayOf().url;
+      await a.updateComplete;
       button(a, 'Connect')!.click();
       await waitForAttr(a, 'session-status', 'REGISTERED');
     });
@@ -183,6 +196,7 @@ describe('two <sip-phone> elements through the gateway', () => {
       expect(errors(aEvents)[0].code).to.equal('invalid-config');
       expect(phoneText(a)).to.contain('is not a valid address');
       a.setAttribute('wcs-url', gatewayOf().url);
+      await a.updateComplete;
       button(a, 'Connect')!.click();
       await waitForAttr(a, 'session-status', 'REGISTERED');
     });

@@ -130,6 +130,8 @@ export interface EngineFailure {
   code: ErrorCode;
   /** A sentence a person can read. */
   message: string;
+  /** The connection setting at fault (`wcs-url`, `sip-password`), when one is. */
+  field?: string;
 }
 
 /** Callbacks from the engine to the phone. */

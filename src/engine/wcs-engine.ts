@@ -342,6 +342,7 @@ export class WcsEngine implements Engine {
     const current = () => this.#session === session;
     const refused = (): EngineFailure => ({
       code: 'registration-failed',
+      ...(options.login ? { field: 'sip-password' } : {}),
       message: /too many requests/i.test(refusal ?? '')
         ? `Too many failed sign-ins for ${options.login ?? 'this account'}: wait a minute, then try again.`
         : options.appKey && !options.login
@@ -364,6 +365,7 @@ export class WcsEngine implements Engine {
       } else {
         listener.sessionStatus(status, {
           code: 'server-unreachable',
+          field: 'wcs-url',
           message:
             status === 'FAILED'
               ? `Could not reach the call server at ${options.url}.`

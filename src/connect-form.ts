@@ -1,0 +1,71 @@
+/**
+ * The connection form of `<sip-phone>` (the fields of Flashphoner's Phone example), loaded
+ * only by a phone that shows it: one without settings, or one whose settings a person
+ * corrects. A phone configured by attributes never downloads it.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+
+/** The phone's settings the form edits, and what it does with them. */
+export interface FormHost {
+  wcsUrl: string;
+  sipLogin: string;
+  sipAuthName: string;
+  sipPassword: string;
+  sipDomain: string;
+  sipOutboundProxy: string;
+  sipPort: string;
+  noRegister: boolean;
+  connect(): Promise<void>;
+}
+
+/**
+ * The form; `invalid` names the field at fault (marked `aria-invalid` and described by the
+ * phone's error, `#error`); `cancel`, when given, adds a Cancel button.
+ */
+export function connectForm(host: FormHost, invalid?: string, cancel?: () => void): TemplateResult {
+  const field = (id: string, label: string, value: string, type: 'text' | 'url' | 'password' = 'text', required = false) => html`
+    <label for=${id}>${label}</label>
+    <input id=${id} name=${id} type=${type} .value=${value} ?required=${required} autocomplete="off"
+      placeholder=${type === 'password' && host.sipPassword ? 'Unchanged' : ''}
+      aria-invalid=${invalid === id ? 'true' : 'false'} aria-describedby=${invalid === id ? 'error' : nothing} />
+  `;
+  return html`
+    <form class="connect" part="form" @submit=${(e: SubmitEvent) => submit(host, e)}>
+      ${field('wcs-url', 'WCS URL', host.wcsUrl, 'url', true)}
+      ${field('sip-login', 'SIP Login', host.sipLogin, 'text', true)}
+      ${field('sip-auth-name', 'SIP Auth Name', host.sipAuthName)}
+      ${field('sip-password', 'SIP Password', '', 'password')}
+      ${field('sip-domain', 'SIP Domain', host.sipDomain)}
+      ${field('sip-outbound-proxy', 'SIP Outbound Proxy', host.sipOutboundProxy)}
+      ${field('sip-port', 'SIP Port', host.sipPort)}
+      <label class="wide check">
+        <input name="register" type="checkbox" .checked=${!host.noRegister} />
+        Register required
+      </label>
+      <div class="row wide">
+        <button class="primary" part="connect-button" type="submit">Connect</button>
+        ${cancel ? html`<button type="button" @click=${cancel}>Cancel</button>` : nothing}
+      </div>
+    </form>
+  `;
+}
+
+function submit(host: FormHost, e: SubmitEvent): void {
+  e.preventDefault();
+  const data = new FormData(e.target as HTMLFormElement);
+  const raw = (name: string) => {
+    const value = data.get(name);
+    return typeof value === 'string' ? value : '';
+  };
+  const text = (name: string) => raw(name).trim();
+  host.wcsUrl = text('wcs-url');
+  host.sipLogin = text('sip-login');
+  host.sipAuthName = text('sip-auth-name');
+  // The password is never put back in the field: left empty, it stays as it was.
+  host.sipPassword = raw('sip-password') || host.sipPassword;
+  host.sipDomain = text('sip-domain');
+  host.sipOutboundProxy = text('sip-outbound-proxy');
+  host.sipPort = text('sip-port') || '5060';
+  host.noRegister = !data.get('register');
+  void host.connect();
+}
