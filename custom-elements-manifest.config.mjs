@@ -6,7 +6,7 @@
 //
 // Two local plugins make the manifest describe what a page really gets:
 // - sipEventNames: the analyzer names an event dispatched as `new SipErrorEvent(failure)` after
-//   the argument (`failure`); each event class in src/events.ts declares its real name in
+//   the argument (`failure`); each event class in src/events.ts and src/intent-events.ts declares its real name in
 //   `static readonly eventName`, so those entries are renamed, given their class as type, and
 //   merged with the `@fires` entry of the same name.
 // - exportedParts: a parent that renders a child with `exportparts="a, b: c"` exposes the

@@ -133,3 +133,16 @@ test('every --sip-phone-* custom property the styles read is documented on <sip-
       `documented but never read: ${unused.join(', ') || '-'}`,
   );
 });
+
+test('every child element documents with @cssprop the --sip-phone-* custom properties it reads', () => {
+  const undocumented = [];
+  const base = [...read('src/styles.ts').matchAll(/var\(\s*(--sip-phone-[\w-]+)/g)].map((m) => m[1]);
+  for (const element of elements.filter((e) => e.tagName !== 'sip-phone')) {
+    const text = read(element.path);
+    const used = new Set([...text.matchAll(/var\(\s*(--sip-phone-[\w-]+)/g)].map((m) => m[1]));
+    if (/\bbaseStyles\b/.test(text)) for (const name of base) used.add(name);
+    const documented = new Set((element.cssProperties ?? []).map((p) => p.name));
+    for (const name of used) if (!documented.has(name)) undocumented.push(`<${element.tagName}> ${name}`);
+  }
+  assert.deepEqual(undocumented.sort(), [], `Custom properties read but not documented with @cssprop:\n  ${undocumented.join('\n  ')}`);
+});

@@ -3,7 +3,37 @@
  * only by a phone that shows it: one without settings, or one whose settings a person
  * corrects. A phone configured by attributes never downloads it.
  */
-import { html, nothing, type TemplateResult } from 'lit';
+import { css, html, nothing, type TemplateResult } from 'lit';
+
+/** The form's styles, added to the phone's shadow root with the form. */
+export const formStyles = css`
+  form.connect {
+    display: grid;
+    grid-template-columns: max-content 1fr;
+    gap: 0.4rem 0.6rem;
+    align-items: center;
+  }
+  form.connect .wide {
+    grid-column: 1 / -1;
+  }
+  form.connect input:not([type='checkbox']) {
+    min-width: 0;
+  }
+  .check {
+    display: flex;
+    align-items: center;
+    gap: 0.5rem;
+    min-height: 44px;
+  }
+  @container (max-width: 22rem) {
+    form.connect {
+      grid-template-columns: minmax(0, 1fr);
+    }
+    form.connect label:not(.check) {
+      margin-top: 0.25rem;
+    }
+  }
+`;
 
 /** The phone's settings the form edits, and what it does with them. */
 export interface FormHost {

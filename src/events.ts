@@ -1,12 +1,13 @@
 /**
- * Every event `<sip-phone>` and its children fire: one class per event, all bubbling and
- * composed, so a page can listen on the element, on `document` or on `window`, and
- * `addEventListener('sip-call-status', (e) => e.detail.status)` is typed.
+ * Every event `<sip-phone>` fires: one class per event, all bubbling and composed, so a page
+ * can listen on the element, on `document` or on `window`, and
+ * `addEventListener('sip-call-status', (e) => e.detail.status)` is typed. The child
+ * elements' intent events are in `intent-events.ts`, loaded with the children.
  */
 import type { PhoneSessionStatus } from './call-context.js';
-import type { CallDirection, CallStatus, DeviceKind, ErrorCode } from './engine/engine.js';
+import type { CallDirection, CallStatus, ErrorCode } from './engine/engine.js';
 
-const init = { bubbles: true, composed: true } as const;
+export const init = { bubbles: true, composed: true } as const;
 
 export interface SessionStatusDetail {
   status: Exclude<PhoneSessionStatus, 'IDLE'>;
@@ -100,83 +101,6 @@ export class SipCallRequestEvent extends CustomEvent<{ number: string }> {
   }
 }
 
-/*
- * Intent events: the child elements fire these when a person presses a button. The
- * phone acts on them; a page composing the children itself can act on them too.
- */
-
-/** Dial `number` (from `<sip-dialer>`), with video when `video` is true. */
-export class SipDialEvent extends CustomEvent<{ number: string; video: boolean }> {
-  static readonly eventName = 'sip-dial';
-  constructor(number: string, video = false) {
-    super(SipDialEvent.eventName, { ...init, detail: { number, video } });
-  }
-}
-
-export type CallAction =
-  | 'answer'
-  | 'answer-video'
-  | 'decline'
-  | 'hangup'
-  | 'mute'
-  | 'unmute'
-  | 'hold'
-  | 'unhold'
-  | 'camera-off'
-  | 'camera-on'
-  | 'swap'
-  | 'resume';
-/**
- * Act on a call (from `<sip-incoming>` and `<sip-call-controls>`): `callId` names it, or
- * the action is for the call ringing in (answer, decline) or the active call (the others).
- */
-export class SipCallActionEvent extends CustomEvent<{ action: CallAction; callId?: string }> {
-  static readonly eventName = 'sip-call-action';
-  constructor(action: CallAction, callId?: string) {
-    super(SipCallActionEvent.eventName, { ...init, detail: callId ? { action, callId } : { action } });
-  }
-}
-
-/** Send DTMF digits on the current call (from the keypad). */
-export class SipDtmfEvent extends CustomEvent<{ digits: string }> {
-  static readonly eventName = 'sip-dtmf';
-  constructor(digits: string) {
-    super(SipDtmfEvent.eventName, { ...init, detail: { digits } });
-  }
-}
-
-/** Use another device (from `<sip-devices>`): `deviceId` '' is the browser's default. */
-export class SipDeviceChangeEvent extends CustomEvent<{ kind: DeviceKind; deviceId: string }> {
-  static readonly eventName = 'sip-device-change';
-  constructor(kind: DeviceKind, deviceId: string) {
-    super(SipDeviceChangeEvent.eventName, { ...init, detail: { kind, deviceId } });
-  }
-}
-
-/** Set the calls' output volume, 0-1 (from `<sip-devices>`). */
-export class SipVolumeChangeEvent extends CustomEvent<{ volume: number }> {
-  static readonly eventName = 'sip-volume-change';
-  constructor(volume: number) {
-    super(SipVolumeChangeEvent.eventName, { ...init, detail: { volume } });
-  }
-}
-
-/** Start or stop the microphone test (from `<sip-devices>`). */
-export class SipMicTestEvent extends CustomEvent<{ on: boolean }> {
-  static readonly eventName = 'sip-mic-test';
-  constructor(on: boolean) {
-    super(SipMicTestEvent.eventName, { ...init, detail: { on } });
-  }
-}
-
-/** Transfer the current call to `target` (from `<sip-call-controls>`). */
-export class SipTransferEvent extends CustomEvent<{ target: string }> {
-  static readonly eventName = 'sip-transfer';
-  constructor(target: string) {
-    super(SipTransferEvent.eventName, { ...init, detail: { target } });
-  }
-}
-
 declare global {
   interface GlobalEventHandlersEventMap {
     'sip-session-status': SipSessionStatusEvent;
@@ -184,13 +108,6 @@ declare global {
     'sip-incoming-call': SipIncomingCallEvent;
     'sip-error': SipErrorEvent;
     'sip-call-request': SipCallRequestEvent;
-    'sip-dial': SipDialEvent;
-    'sip-call-action': SipCallActionEvent;
-    'sip-dtmf': SipDtmfEvent;
-    'sip-transfer': SipTransferEvent;
     'sip-call-quality': SipCallQualityEvent;
-    'sip-device-change': SipDeviceChangeEvent;
-    'sip-volume-change': SipVolumeChangeEvent;
-    'sip-mic-test': SipMicTestEvent;
   }
 }

@@ -8,3 +8,4 @@ export * from './events.js';
 export * from './call-context.js';
 export type * from './engine/engine.js';
 export { FINAL_CALL_STATUSES } from './engine/engine.js';
+export * from './intent-events.js';

@@ -12,3 +12,4 @@ export { SipLevelMeter } from './sip-level-meter.js';
 // The runtime takes its context provider from here, so that @lit/context (the children's
 // consumers, the runtime's provider) is bundled once, in this file, with no chunk of its own.
 export { ContextProvider } from '@lit/context';
+export * from './intent-events.js';

@@ -40,15 +40,17 @@ import {
   SipErrorEvent,
   SipIncomingCallEvent,
   SipSessionStatusEvent,
-  type CallAction,
-  type SipCallActionEvent,
-  type SipDeviceChangeEvent,
-  type SipDialEvent,
-  type SipDtmfEvent,
-  type SipMicTestEvent,
-  type SipTransferEvent,
-  type SipVolumeChangeEvent,
 } from './events.js';
+import type {
+  CallAction,
+  SipCallActionEvent,
+  SipDeviceChangeEvent,
+  SipDialEvent,
+  SipDtmfEvent,
+  SipMicTestEvent,
+  SipTransferEvent,
+  SipVolumeChangeEvent,
+} from './intent-events.js';
 import { ContextProvider } from './parts.js';
 
 /** The element the runtime works for (its public properties, and the controller host API). */

@@ -3,7 +3,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { activeCall, otherCalls, phoneStateContext, type CallSnapshot, type PhoneState } from './call-context.js';
 import { CallTimerController } from './controllers/call-timer.js';
-import { SipCallActionEvent, SipDtmfEvent, SipTransferEvent, type CallAction } from './events.js';
+import { SipCallActionEvent, SipDtmfEvent, SipTransferEvent, type CallAction } from './intent-events.js';
 import { callStatusText } from './status-text.js';
 import { baseStyles } from './styles.js';
 import './sip-level-meter.js';
@@ -42,6 +42,19 @@ const KEYS: [string, string][] = [
  * @csspart mic-level - The microphone level meter.
  * @csspart quality - The call quality (good, fair, poor), with its figures as a tooltip.
  * @csspart quality-warning - The warning shown while the connection stays poor.
+ * @csspart call-text - The call's status sentence ("Connected to 10006").
+ * @csspart key - Each key of the keypad.
+ * @cssprop --sip-phone-font - Font family.
+ * @cssprop --sip-phone-fg - Text colour.
+ * @cssprop --sip-phone-border - Border colour of buttons and fields.
+ * @cssprop --sip-phone-radius - Corner radius.
+ * @cssprop --sip-phone-button-bg - Background of buttons.
+ * @cssprop --sip-phone-focus - Focus ring colour.
+ * @cssprop --sip-phone-accent - Background of the main action (Call, Answer).
+ * @cssprop --sip-phone-on-accent - Text on accent and danger buttons.
+ * @cssprop --sip-phone-danger - Background of Hangup and Decline, and warnings.
+ * @cssprop --sip-phone-pressed-bg - Background of pressed toggles.
+ * @cssprop --sip-phone-input-bg - Background of text fields.
  */
 @customElement('sip-call-controls')
 export class SipCallControls extends LitElement {
@@ -147,7 +160,7 @@ export class SipCallControls extends LitElement {
     const transfer = call.transfer;
     return html`
       <p class="summary">
-        <span class="who">${callStatusText(call)}</span>
+        <span class="who" part="call-text">${callStatusText(call)}</span>
         <span class="badge" part="status">${call.status}</span>
         ${call.connectedAt !== undefined
           ? html`<span role="timer" part="timer" aria-label="Call duration">${this.#timer.text}</span>`
@@ -181,7 +194,7 @@ export class SipCallControls extends LitElement {
       ${connected && this.transferring ? this.#renderTransfer() : nothing}
       ${call.status === 'ESTABLISHED' && (!this.compact || this.keypadOpen)
         ? html`<div id="keypad" class="keypad" part="keypad" role="group" aria-label="Keypad">
-            ${KEYS.map(([key, name]) => html`<button aria-label=${name} @click=${() => this.#key(key)}>${key}</button>`)}
+            ${KEYS.map(([key, name]) => html`<button part="key" aria-label=${name} @click=${() => this.#key(key)}>${key}</button>`)}
           </div>`
         : nothing}
     `;

@@ -3,7 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { activeCall, phoneStateContext, type DeviceOption, type PhoneState } from './call-context.js';
 import type { DeviceKind } from './engine/engine.js';
-import { SipDeviceChangeEvent, SipMicTestEvent, SipVolumeChangeEvent } from './events.js';
+import { SipDeviceChangeEvent, SipMicTestEvent, SipVolumeChangeEvent } from './intent-events.js';
 import { baseStyles } from './styles.js';
 import './sip-level-meter.js';
 
@@ -26,6 +26,17 @@ const canChooseSpeaker = typeof HTMLMediaElement !== 'undefined' && 'setSinkId' 
  * @csspart speaker-select - The speaker list.
  * @csspart camera-select - The camera list.
  * @csspart volume - The volume slider.
+ * @cssprop --sip-phone-font - Font family.
+ * @cssprop --sip-phone-fg - Text colour.
+ * @cssprop --sip-phone-border - Border colour of buttons and fields.
+ * @cssprop --sip-phone-radius - Corner radius.
+ * @cssprop --sip-phone-button-bg - Background of buttons.
+ * @cssprop --sip-phone-focus - Focus ring colour.
+ * @cssprop --sip-phone-accent - Background of the main action (Call, Answer).
+ * @cssprop --sip-phone-on-accent - Text on accent and danger buttons.
+ * @cssprop --sip-phone-danger - Background of Hangup and Decline, and warnings.
+ * @cssprop --sip-phone-pressed-bg - Background of pressed toggles.
+ * @cssprop --sip-phone-input-bg - Background of text fields.
  */
 @customElement('sip-devices')
 export class SipDevices extends LitElement {
@@ -36,6 +47,12 @@ export class SipDevices extends LitElement {
     css`
       :host {
         display: block;
+        container-type: inline-size;
+      }
+      @container (max-width: 20rem) {
+        .devices {
+          grid-template-columns: minmax(0, 1fr);
+        }
       }
       .devices {
         display: grid;

@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { phoneStateContext, type PhoneState } from './call-context.js';
-import { SipDialEvent } from './events.js';
+import { SipDialEvent } from './intent-events.js';
 import { baseStyles } from './styles.js';
 
 /**
@@ -15,6 +15,17 @@ import { baseStyles } from './styles.js';
  * @csspart number - The number input.
  * @csspart call-button - The Call button.
  * @csspart video-call-button - The Video call button.
+ * @cssprop --sip-phone-font - Font family.
+ * @cssprop --sip-phone-fg - Text colour.
+ * @cssprop --sip-phone-border - Border colour of buttons and fields.
+ * @cssprop --sip-phone-radius - Corner radius.
+ * @cssprop --sip-phone-button-bg - Background of buttons.
+ * @cssprop --sip-phone-focus - Focus ring colour.
+ * @cssprop --sip-phone-accent - Background of the main action (Call, Answer).
+ * @cssprop --sip-phone-on-accent - Text on accent and danger buttons.
+ * @cssprop --sip-phone-danger - Background of Hangup and Decline, and warnings.
+ * @cssprop --sip-phone-pressed-bg - Background of pressed toggles.
+ * @cssprop --sip-phone-input-bg - Background of text fields.
  */
 @customElement('sip-dialer')
 export class SipDialer extends LitElement {

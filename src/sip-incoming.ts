@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { phoneStateContext, ringingCall, type PhoneState } from './call-context.js';
-import { SipCallActionEvent } from './events.js';
+import { SipCallActionEvent } from './intent-events.js';
 import { baseStyles } from './styles.js';
 
 /** Keys held down now, with when each went down (auto-repeats keep the first time). */
@@ -45,6 +45,17 @@ function keyDownSince(): number {
  * @csspart answer-video-button - The Answer with video button (when the phone allows video).
  * @csspart decline-button - The Decline button.
  * @csspart status - The call status (the websdk's status name).
+ * @cssprop --sip-phone-font - Font family.
+ * @cssprop --sip-phone-fg - Text colour.
+ * @cssprop --sip-phone-border - Border colour of buttons and fields.
+ * @cssprop --sip-phone-radius - Corner radius.
+ * @cssprop --sip-phone-button-bg - Background of buttons.
+ * @cssprop --sip-phone-focus - Focus ring colour.
+ * @cssprop --sip-phone-accent - Background of the main action (Call, Answer).
+ * @cssprop --sip-phone-on-accent - Text on accent and danger buttons.
+ * @cssprop --sip-phone-danger - Background of Hangup and Decline, and warnings.
+ * @cssprop --sip-phone-pressed-bg - Background of pressed toggles.
+ * @cssprop --sip-phone-input-bg - Background of text fields.
  */
 @customElement('sip-incoming')
 export class SipIncoming extends LitElement {
@@ -62,7 +73,6 @@ export class SipIncoming extends LitElement {
       }
       .status {
         font-size: 0.85rem;
-        opacity: 0.8;
       }
     `,
   ];

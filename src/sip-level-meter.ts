@@ -13,6 +13,7 @@ const FLOOR_DB = -60;
  * @csspart bar - The bar that grows with the level.
  * @cssprop --sip-phone-accent - Colour of the bar.
  * @cssprop --sip-phone-button-bg - Colour of the track behind the bar.
+ * @cssprop --sip-phone-border - Border of the track.
  */
 @customElement('sip-level-meter')
 export class SipLevelMeter extends LitElement {

@@ -44,6 +44,8 @@ const defaultEngineFactory: EngineFactory = async () => {
  * @csspart base - The phone's frame.
  * @csspart click-to-call-button - The one button of `mode="click-to-call"`.
  * @csspart header - The status line with Connect / Disconnect.
+ * @csspart session-text - The session's status sentence ("Registered").
+ * @csspart last-call - The line about the last call ("Call ended").
  * @csspart session-status - The session's status name.
  * @csspart connect-button - The Connect / Disconnect button.
  * @csspart reconnect-button - The Reconnect now button (while the phone waits to reconnect).
@@ -74,6 +76,8 @@ export class SipPhone extends LitElement {
       :host {
         display: block;
         max-width: 26rem;
+        /* The layout follows the phone's own width (a sidebar, a phone screen), not the page's. */
+        container-type: inline-size;
       }
       .phone {
         display: grid;
@@ -85,6 +89,7 @@ export class SipPhone extends LitElement {
       }
       .header {
         display: flex;
+        flex-wrap: wrap;
         gap: 0.5rem;
         align-items: center;
         justify-content: space-between;
@@ -106,14 +111,10 @@ export class SipPhone extends LitElement {
         margin: 0;
         font-size: 0.9rem;
       }
-      form.connect {
-        display: grid;
-        grid-template-columns: max-content 1fr;
-        gap: 0.4rem 0.6rem;
-        align-items: center;
-      }
-      form.connect .wide {
-        grid-column: 1 / -1;
+      @container (max-width: 22rem) {
+        .phone {
+          padding: 0.75rem;
+        }
       }
       .media {
         display: grid;
@@ -280,6 +281,9 @@ export class SipPhone extends LitElement {
     if (session === 'ESTABLISHED' || session === 'REGISTERED') this.editing = false;
     if (!this.#form && this.#showsForm()) {
       this.#form = await import('./connect-form.js').catch(() => undefined);
+      // Its styles come with it (a constructed stylesheet: fine under a strict CSP).
+      const sheet = this.#form?.formStyles.styleSheet;
+      if (sheet && this.shadowRoot) this.shadowRoot.adoptedStyleSheets = [...this.shadowRoot.adoptedStyleSheets, sheet];
     }
     return super.scheduleUpdate();
   }
@@ -422,7 +426,7 @@ export class SipPhone extends LitElement {
         <div class="header" part="header">
           <div class="identity">
             <span class="login">${(connected || busy || reconnecting ? runtime?.sessionLogin : undefined) ?? (this.sipLogin || 'SIP phone')}</span>
-            <span class="session">
+            <span class="session" part="session-text">
               ${sessionText}
               <span class="badge" part="session-status">${session}</span>
             </span>
@@ -450,11 +454,11 @@ export class SipPhone extends LitElement {
         ${error ? html`<p class="error" part="error" id="error">${error.message}</p>` : nothing}
         ${runtime
           ? html`<sip-incoming
-                exportparts="alert, answer-button, answer-video-button, decline-button"
+                exportparts="alert, status: incoming-status, answer-button, answer-video-button, decline-button"
                 @sip-call-action=${runtime.onAction}
               ></sip-incoming>
               <sip-call-controls
-                exportparts="status: call-status, timer, quality, quality-warning, mic-level, mute-button, hold-button, camera-button, transfer-button, keypad, hangup-button, held-calls, swap-button, resume-button, held-hangup-button"
+                exportparts="status: call-status, call-text, timer, quality, quality-warning, mic-level, mute-button, hold-button, camera-button, transfer-button, keypad, key, hangup-button, held-calls, swap-button, resume-button, held-hangup-button"
                 @sip-call-action=${runtime.onAction}
                 @sip-dtmf=${runtime.onDtmf}
                 @sip-transfer=${runtime.onTransfer}
@@ -471,7 +475,7 @@ export class SipPhone extends LitElement {
                   ></sip-devices>`
                 : nothing}`
           : nothing}
-        ${lastCall ? html`<p class="last-call">${callStatusText(lastCall)}</p>` : nothing}
+        ${lastCall ? html`<p class="last-call" part="last-call">${callStatusText(lastCall)}</p>` : nothing}
         <div class="media" part="media" ?hidden=${!(active?.video && isActive(active))}>
           <div id="local-media"></div>
           <div id="remote-media"></div>
@@ -489,7 +493,7 @@ export class SipPhone extends LitElement {
     return html`
       <div class="phone" part="base">
         ${runtime && calls.length > 0
-          ? html`<sip-call-controls compact exportparts="status: call-status, timer, quality, quality-warning, mic-level, mute-button, keypad-button, keypad, hangup-button"
+          ? html`<sip-call-controls compact exportparts="status: call-status, call-text, timer, quality, quality-warning, mic-level, mute-button, keypad-button, keypad, key, hangup-button"
               @sip-call-action=${runtime.onAction} @sip-dtmf=${runtime.onDtmf}></sip-call-controls>`
           : html`<button class="primary" part="click-to-call-button" ?disabled=${busy} @click=${() => this.#clickToCall()}>
               <slot>${this.buttonLabel || 'Call'}</slot>

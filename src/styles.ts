@@ -35,20 +35,22 @@ export const baseStyles = css`
     cursor: not-allowed;
   }
   button.primary {
-    background: var(--sip-phone-accent, light-dark(#13743b, #2e9e5b));
+    background: var(--sip-phone-accent, light-dark(#13743b, #1d7a44));
     border-color: transparent;
     color: var(--sip-phone-on-accent, #fff);
   }
   button.danger {
-    background: var(--sip-phone-danger, light-dark(#b3261e, #d9473f));
+    background: var(--sip-phone-danger, light-dark(#b3261e, #c0362c));
     border-color: transparent;
     color: var(--sip-phone-on-accent, #fff);
   }
   button[aria-pressed='true'] {
     background: var(--sip-phone-pressed-bg, light-dark(#dbe4f3, #3a4a66));
   }
-  input {
-    min-height: 40px;
+  input,
+  select {
+    min-height: 44px;
+    max-width: 100%;
     box-sizing: border-box;
     padding: 0 0.6rem;
     border-radius: var(--sip-phone-radius, 8px);
@@ -71,6 +73,29 @@ export const baseStyles = css`
     border-radius: 999px;
     border: 1px solid currentColor;
     white-space: nowrap;
+  }
+  input[type='checkbox'] {
+    min-height: 0;
+    inline-size: 1.25rem;
+    block-size: 1.25rem;
+    margin: 0;
+    accent-color: var(--sip-phone-accent, light-dark(#13743b, #1d7a44));
+  }
+  /* Forced colours (Windows high contrast): the system draws every button alike, so pressed
+     toggles and the call's danger and accent buttons get the system's highlight and borders. */
+  @media (forced-colors: active) {
+    button {
+      border: 1px solid ButtonText;
+    }
+    button[aria-pressed='true'] {
+      background: Highlight;
+      color: HighlightText;
+      forced-color-adjust: none;
+    }
+    button.danger,
+    button.primary {
+      border: 3px double ButtonText;
+    }
   }
   .visually-hidden {
     position: absolute;

@@ -85,9 +85,22 @@ export function gatewayPlugin(): TestRunnerPlugin {
         return undefined;
       }
     },
-    async executeCommand({ command, payload }) {
+    async executeCommand({ command, payload, session }) {
       const args = (payload ?? {}) as { id?: string } & GatewayOptions;
       switch (command) {
+        case 'emulate-forced-colors': {
+          // Chromium only (its launcher hands out the puppeteer page): the test runner's own
+          // emulateMedia has no forced-colors.
+          // Puppeteer's emulateMediaFeatures does not know forced-colors; the protocol does.
+          type Cdp = { send(method: string, params: object): Promise<unknown>; detach(): Promise<void> };
+          type Page = { createCDPSession(): Promise<Cdp> };
+          const page = (session.browser as { getPage?: (id: string) => Page }).getPage?.(session.id);
+          if (!page || session.browser.name !== 'Chrome') return false;
+          const cdp = await page.createCDPSession();
+          const value = (payload as { active: boolean }).active ? 'active' : 'none';
+          await cdp.send('Emulation.setEmulatedMedia', { features: [{ name: 'forced-colors', value }] });
+          return true;
+        }
         case 'gateway-start': {
           // A REST token of its own for each gateway; the page's origin is passed in allowOrigins.
           const restToken = randomUUID();

@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../src/sip-call-controls.js';
 import type { SipCallControls } from '../src/sip-call-controls.js';
-import type { SipCallActionEvent } from '../src/events.js';
+import type { SipCallActionEvent } from '../src/intent-events.js';
 import { formatDuration } from '../src/controllers/call-timer.js';
 import { callSnapshot, provideState } from './context-host.js';
 

@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../src/sip-dialer.js';
 import type { SipDialer } from '../src/sip-dialer.js';
-import type { SipDialEvent } from '../src/events.js';
+import type { SipDialEvent } from '../src/intent-events.js';
 import { provideState } from './context-host.js';
 
 describe('<sip-dialer>', () => {

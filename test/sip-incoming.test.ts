@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../src/sip-incoming.js';
 import type { SipIncoming } from '../src/sip-incoming.js';
-import type { SipCallActionEvent } from '../src/events.js';
+import type { SipCallActionEvent } from '../src/intent-events.js';
 import { callSnapshot, provideState } from './context-host.js';
 
 async function ringing() {
