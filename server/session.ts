@@ -270,7 +270,10 @@ export class Session implements CallSession {
   }
 
   private keepalive(): void {
-    if (this.ctx.keepaliveTimeoutMs > 0 && Date.now() - this.lastHeard > this.ctx.keepaliveTimeoutMs) {
+    // Before sign-in the login timer decides (close code 4408); both fire at about 15 s by
+    // default, and which one ran first used to depend on the machine's load.
+    const loginPending = this.state === 'new' && this.loginTimer !== undefined;
+    if (!loginPending && this.ctx.keepaliveTimeoutMs > 0 && Date.now() - this.lastHeard > this.ctx.keepaliveTimeoutMs) {
       this.ctx.logger.warn(`session ${this.id} (${safe(this.login ?? '-')}): no answer to pings, closing`);
       this.ws.terminate();
       this.onClosed(1006);
