@@ -4,8 +4,10 @@
 // (WebSocket) and MSE providers the same way (its Gruntfile's `ignore` list); this build also
 // leaves out the WebRTC metrics collector (@flashphoner/web-sdk-metrics, used only by
 // published and played streams, never by calls) and skips the prebuilt bundle's Babel
-// lowering (every browser that runs the widget runs ES2022). No file of the package is
-// edited: those modules are replaced by empty ones at build time.
+// lowering (every browser that runs the widget runs ES2022), and gives the websdk the
+// browser's own Promise instead of `promise-polyfill` (whose every `then` waits for a
+// setTimeout; the widget's browsers have had native promises for a decade). No file of the
+// package is edited: those modules are replaced at build time.
 //
 // Used by rollup.config.mjs (dist/wcs-engine.js) and by web-test-runner.config.mjs, which
 // serves the same build, pre-bundled to one ES module, wherever a test imports
@@ -45,10 +47,12 @@ export function websdkLean() {
       const name = source.replace(/\.js$/, '');
       if (LEFT_OUT.has(name)) return `${STUB}${name}.js`;
       if (source === '@flashphoner/web-sdk-metrics') return `${STUB}metrics.js`;
+      if (source === 'promise-polyfill') return `${STUB}promise.js`;
       return null;
     },
     load(id) {
       if (!id.startsWith(STUB)) return null;
+      if (id === `${STUB}promise.js`) return '// promise-polyfill: the browser\'s own Promise.\nmodule.exports = Promise;\n';
       if (id === `${STUB}metrics.js`) {
         return [
           '// @flashphoner/web-sdk-metrics, left out: the websdk builds a collector only for streams.',
