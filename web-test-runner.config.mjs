@@ -109,6 +109,7 @@ export const firefoxFiles = [
   'test/call-quality.test.ts',
   'test/sip-phone.focus.test.ts',
   'test/sip-phone.layout.test.ts',
+  'test/sip-phone.i18n.test.ts',
   'test/sip-devices.test.ts',
   'test/sip-level-meter.test.ts',
   'test/gateway-phone-example.test.ts',

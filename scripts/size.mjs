@@ -7,6 +7,7 @@
 //   (b) what it downloads when a phone first connects: every other file (the runtime, the child
 //       elements, the websdk adapter, the tone synthesis)
 //   (c) the total
+//   Not in (b) or (c): the Russian messages (dist/ru.js), fetched only by a phone whose `lang` is Russian.
 //   baseline: node_modules/@flashphoner/websdk/flashphoner-webrtc-only.min.js
 // Sizes are `gzip -9 -n` (zlib level 9 if there is no gzip). `--why` adds where the bytes of (a) go, per
 // module (each module minified and gzipped on its own, so the column adds up to more than (a)).
@@ -18,6 +19,8 @@ import { fileURLToPath } from 'node:url';
 const BUDGET_ENTRY = 12 * 1024; // (a), bytes gzip
 const BUDGET_WITH_FORM = 13 * 1024; // (a+), bytes gzip
 const FORM = 'connect-form.js';
+/** Message catalogs: each fetched only by a phone in that language. */
+const LANGUAGES = ['ru.js'];
 const BUDGET_TOTAL_RATIO = 0.85; // (c) / baseline
 
 const root = new URL('..', import.meta.url);
@@ -53,7 +56,12 @@ function staticClosure(file, seen = new Set()) {
   return seen;
 }
 const initial = [...staticClosure(ENTRY)];
-const lazy = files.filter((f) => !initial.includes(f)).sort();
+const lazy = files.filter((f) => !initial.includes(f) && !LANGUAGES.includes(f)).sort();
+const languages = LANGUAGES.filter((f) => files.includes(f)).map((f) => ({ file: f, ...sizeOf(new URL(f, dist)) }));
+if (languages.length !== LANGUAGES.length) {
+  console.error(`size: one of ${LANGUAGES.join(', ')} is missing from dist/: a language is no longer a chunk of its own.`);
+  process.exit(1);
+}
 const initialSizes = initial.map((f) => ({ file: f, ...sizeOf(new URL(f, dist)) }));
 const entry = initialSizes.reduce((sum, c) => ({ raw: sum.raw + c.raw, gzip: sum.gzip + c.gzip }), { raw: 0, gzip: 0 });
 const chunks = lazy.map((f) => ({ file: f, ...sizeOf(new URL(f, dist)) }));
@@ -76,6 +84,7 @@ const rows = [
   ...chunks.map((c) => [`    ${c.file === FORM ? 'the form' : 'on connect'}: dist/${c.file}`, c]),
   ['(b) on connect (lazy chunks)', onConnect],
   ['(c) total (a)+(b)', total],
+  ...languages.map((c) => [`    only for its language: dist/${c.file}`, c]),
   ['baseline: websdk flashphoner-webrtc-only.min.js', baseline],
 ];
 console.log(`${'bundle'.padEnd(50)} ${'raw'.padStart(10)} ${'gzip -9'.padStart(10)} ${''.padStart(9)} ${'vs baseline'.padStart(11)}`);

@@ -9,3 +9,4 @@ export * from './events.js';
 export * from './call-context.js';
 export type * from './engine/engine.js';
 export { FINAL_CALL_STATUSES } from './engine/engine.js';
+export { addMessages, type Message, type Messages, type Msg } from './i18n.js';

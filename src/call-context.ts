@@ -6,6 +6,7 @@ import {
   type ErrorCode,
   type SessionStatus,
 } from './engine/engine.js';
+import type { Msg } from './i18n.js';
 
 /**
  * The phone's session status: the engine's statuses, plus RECONNECTING while the phone
@@ -35,6 +36,10 @@ export interface CallSnapshot {
   readonly connectedAt?: number;
   /** The latest call-quality estimate (connected calls, every few seconds). */
   readonly quality?: CallQuality;
+  /** The DTMF digits sent on this call, in order. */
+  readonly dtmf?: string;
+  /** A call that rang in and ended before anyone answered or declined it here. */
+  readonly missed?: boolean;
 }
 
 export type QualityRating = 'good' | 'fair' | 'poor';
@@ -84,7 +89,8 @@ export interface TransferState {
 
 export interface PhoneError {
   readonly code: ErrorCode;
-  readonly message: string;
+  /** What the phone shows, as a message of its catalog (a key and its arguments). */
+  readonly text: Msg;
   /** The connection form's field to correct (`wcs-url`, `sip-login`, `sip-password`, `sip-port`), when one is at fault. */
   readonly field?: string;
 }
@@ -121,8 +127,12 @@ export interface PhoneState {
   readonly lastCall: CallSnapshot | null;
   /** The last thing that went wrong, shown until the next action. */
   readonly error: PhoneError | null;
-  /** The number pre-filled in the dialer. */
+  /** The number pre-filled in the dialer (the `callee` attribute). */
   readonly callee: string;
+  /** The last number this phone called (the dialer offers it again, for redial). */
+  readonly lastDialed: string;
+  /** The language the phone speaks (`lang` of the phone or the nearest element above it). */
+  readonly lang: string;
   /** Video calls are allowed (the phone's `video` attribute). */
   readonly videoEnabled: boolean;
   /** The session registers its login (it can be called). */
@@ -146,6 +156,8 @@ export const initialPhoneState: PhoneState = Object.freeze({
   lastCall: null,
   error: null,
   callee: '',
+  lastDialed: '',
+  lang: 'en',
   videoEnabled: false,
   register: true,
   maxCalls: 2,

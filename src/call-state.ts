@@ -25,18 +25,51 @@ import {
   type SessionStatus,
 } from './engine/engine.js';
 import type { CallQualityDetail, CallStatusDetail, IncomingCallDetail, SessionStatusDetail } from './events.js';
-import { callStatusText, sessionStatusText } from './status-text.js';
+import { CONNECTION_LOST, callStatusText, endedText } from './call-text.js';
+import { addMessages, type Msg } from './i18n.js';
+
+/** What a person reads for the session's status (the English is in `sip-phone.ts`). */
+const sessionStatusText = (status: PhoneState['session']): Msg => [`session.${status}`];
+
+addMessages('en', {
+  'session.reconnectIn': (s) => `Reconnecting in ${s} s…`,
+  'error.noRoom': 'The phone cannot take another call now.',
+  'error.badNumber': (n) => `"${n}" is not a number that can be called.`,
+  'error.noNumber': 'Enter a number to call.',
+  'error.notConnected': 'Connect the phone before calling.',
+  'error.finishCall': 'Finish the current call first.',
+  'error.tooManyCalls': 'End a call before placing another.',
+  'error.noRinging': 'No call is ringing.',
+  'error.noCall': 'There is no call to hang up.',
+  'error.noMute': 'There is no call to mute.',
+  'error.noHold': 'Only a connected call can be held or resumed.',
+  'error.noHeld': 'There is no held call to resume.',
+  'error.waitConnected': 'Wait until the current call is connected.',
+  'error.noVideo': 'There is no video call.',
+  'error.badDtmf': (d) => `"${d}" cannot be sent as tones: use 0-9, *, # or A-D.`,
+  'error.dtmfNotConnected': 'Tones can only be sent during a connected call.',
+  'error.badTransfer': (n) => `"${n}" is not a number a call can be transferred to.`,
+  'error.noTransferTarget': 'Enter a number to transfer to.',
+  'error.transferNotConnected': 'Only a connected call can be transferred.',
+  'error.transferFailed': (to, reason) => `The transfer to ${to} failed: ${reason}. The call goes on.`,
+  'say.muted': 'Microphone muted',
+  'say.unmuted': 'Microphone on',
+  'say.cameraOff': 'Camera off',
+  'say.cameraOn': 'Camera on',
+  'say.resuming': (who) => `Resuming the call with ${who}`,
+  'say.sent': (d) => `Sent ${d}`,
+  'say.transferring': (to) => `Transferring to ${to}`,
+  'say.poor': (who) => `Poor connection with ${who}: you may be hard to hear.`,
+  'say.better': (who) => `The connection with ${who} is better again.`,
+});
 
 /** Numbers a person can dial: digits, letters, and the usual SIP URI characters. */
 export const DIALABLE = /^[\w.+*#@:-]{1,64}$/;
 /** What DTMF can carry. */
 export const DTMF_DIGITS = /^[0-9*#A-D]{1,32}$/i;
 
-/** The reason a call ends with when its session is lost. */
-export const CONNECTION_LOST = 'Connection lost';
-/** The reason phrase the gateway (and WCS) give a call whose media failed. */
-const MEDIA_FAILURE_REASONS = /^media failure$/i;
-const MEDIA_FAILED: PhoneError = { code: 'media-failed', message: 'No audio connection: check the network.' };
+export { CONNECTION_LOST };
+const MEDIA_FAILED: PhoneError = { code: 'media-failed', text: ['end.media'] };
 
 /** What a person (or the page, through a method) asks the phone to do. */
 export type Intent =
@@ -53,7 +86,7 @@ export type Intent =
 
 /** Everything that changes the phone's state. */
 export type PhoneAction =
-  | { type: 'configure'; login: string; callee: string; videoEnabled: boolean; register: boolean; maxCalls: number }
+  | { type: 'configure'; login: string; callee: string; videoEnabled: boolean; register: boolean; maxCalls: number; lang: string }
   /** The phone starts to connect (asked by a person or the page, or a reconnect attempt). */
   | { type: 'connect' }
   /** The phone closes its session on purpose (disconnect(), or removed from the page). */
@@ -96,7 +129,7 @@ export type PhoneEffect =
   | { kind: 'incoming-call'; detail: IncomingCallDetail }
   | { kind: 'call-quality'; detail: CallQualityDetail }
   | { kind: 'error'; error: PhoneError }
-  | { kind: 'announce'; text: string };
+  | { kind: 'announce'; text: Msg };
 
 export interface Reduction {
   readonly state: PhoneState;
@@ -140,7 +173,7 @@ class Reducer {
     this.emit({ kind: 'engine', command });
   }
 
-  announce(text: string): void {
+  announce(text: Msg): void {
     this.emit({ kind: 'announce', text });
   }
 
@@ -167,6 +200,10 @@ class Reducer {
    */
   status(call: CallSnapshot, status: CallStatus, reason?: string, error?: PhoneError | null, local = false): CallSnapshot {
     const final = FINAL_CALL_STATUSES.has(status);
+    // Rang in and ended before this side answered or declined it (not taken on another device).
+    const missed =
+      final && !local && call.direction === 'incoming' && call.connectedAt === undefined && call.status !== 'PENDING' &&
+      status === 'FINISH' && reason !== 'Answered elsewhere';
     // The websdk reports no transfer progress; the server ending the call after the request is the sign it went through.
     const transfer =
       call.transfer && status === 'FINISH' && !local ? { ...call.transfer, status: 'COMPLETED' as const } : call.transfer;
@@ -176,6 +213,7 @@ class Reducer {
       transfer,
       reason,
       held: status === 'HOLD',
+      ...(missed ? { missed } : {}),
       // ESTABLISHED comes again after every unhold: the timer keeps its first start.
       connectedAt: status === 'ESTABLISHED' && call.connectedAt === undefined ? this.now : call.connectedAt,
     };
@@ -200,7 +238,7 @@ class Reducer {
       },
     });
     if (error) this.error(error);
-    this.announce(error ? error.message : callStatusText(next));
+    this.announce(error ? error.text : callStatusText(next));
     return next;
   }
 
@@ -222,23 +260,20 @@ function rejected(state: PhoneState, error: PhoneError, surface: boolean): Reduc
     state: next,
     effects: [
       { kind: 'error', error },
-      { kind: 'announce', text: error.message },
+      { kind: 'announce', text: error.text },
     ],
     rejected: error,
   };
 }
 
-const invalidState = (message: string): PhoneError => ({ code: 'invalid-state', message });
+const invalidState = (key: string): PhoneError => ({ code: 'invalid-state', text: [key] });
 
-/** What a call that ended with `status` means for the person, as an error (or null). */
+/** What a call that ended with `status` means for the person, as an error (or null): one plain sentence per reason. */
 function callError(call: CallSnapshot, status: CallStatus, reason: string | undefined, failure?: EngineFailure): PhoneError | null {
   if (failure) return failure;
-  if (reason && MEDIA_FAILURE_REASONS.test(reason)) return MEDIA_FAILED;
-  if (status === 'BUSY') return { code: 'busy', message: `${call.remote} is busy${reason ? ` (${reason})` : ''}.` };
-  if (status === 'FAILED') {
-    return { code: 'call-failed', message: `The call to ${call.remote} failed${reason ? `: ${reason}` : ''}.` };
-  }
-  return null;
+  const text = status === 'BUSY' || status === 'FAILED' || /^media failure$/i.test(reason ?? '') ? endedText(call, status, reason) : null;
+  if (!text) return null;
+  return { code: text[0] === 'end.media' ? 'media-failed' : status === 'BUSY' ? 'busy' : 'call-failed', text };
 }
 
 function canCallIn(session: PhoneState['session'], register: boolean): boolean {
@@ -250,8 +285,8 @@ export function reduce(state: PhoneState, action: PhoneAction, now = 0): Reducti
   const r = new Reducer(state, now);
   switch (action.type) {
     case 'configure': {
-      const { login, callee, videoEnabled, register, maxCalls } = action;
-      r.set({ login, callee, videoEnabled, register, maxCalls, canCall: canCallIn(state.session, register) });
+      const { login, callee, videoEnabled, register, maxCalls, lang } = action;
+      r.set({ login, callee, videoEnabled, register, maxCalls, lang, canCall: canCallIn(state.session, register) });
       return r.result();
     }
 
@@ -278,7 +313,7 @@ export function reduce(state: PhoneState, action: PhoneAction, now = 0): Reducti
       const { attempt, delayMs } = action;
       r.set({ session: 'RECONNECTING', canCall: false, reconnect: { attempt, delayMs } });
       r.emit({ kind: 'session-status', detail: { status: 'RECONNECTING', attempt, delayMs } });
-      r.announce(`Reconnecting in ${Math.max(1, Math.round(delayMs / 1000))} s…`);
+      r.announce(['session.reconnectIn', String(Math.max(1, Math.round(delayMs / 1000)))]);
       return r.result();
     }
 
@@ -301,10 +336,11 @@ export function reduce(state: PhoneState, action: PhoneAction, now = 0): Reducti
         for (const call of state.calls) r.end(call, 'FAILED', CONNECTION_LOST);
       }
       if (status !== 'IDLE') {
-        r.emit({ kind: 'session-status', detail: { status, ...(failure ? { reason: failure.message } : {}) } });
+        // Language-neutral: the server's reason phrase, else the failure's code.
+        r.emit({ kind: 'session-status', detail: { status, ...(failure ? { reason: failure.reason ?? failure.code } : {}) } });
       }
       if (failure && !retrying) r.error(failure);
-      r.announce(failure && !retrying ? failure.message : sessionStatusText(status));
+      r.announce(failure && !retrying ? failure.text : sessionStatusText(status));
       return r.result();
     }
 
@@ -314,7 +350,7 @@ export function reduce(state: PhoneState, action: PhoneAction, now = 0): Reducti
       if (state.calls.length >= state.maxCalls || !canCallIn(state.session, state.register)) {
         // No room for another call: the caller hears busy.
         r.engine({ op: 'hangup', callId: call.id });
-        return { state, effects: r.effects, rejected: invalidState('The phone cannot take another call now.') };
+        return { state, effects: r.effects, rejected: invalidState('error.noRoom') };
       }
       const waiting = state.calls.length > 0;
       const snapshot: CallSnapshot = {
@@ -331,7 +367,7 @@ export function reduce(state: PhoneState, action: PhoneAction, now = 0): Reducti
         kind: 'incoming-call',
         detail: { callId: call.id, caller: call.remote, visibleName: call.visibleName ?? call.remote },
       });
-      r.announce(waiting ? `Call waiting from ${call.remote}` : `Incoming call from ${call.remote}`);
+      r.announce([waiting ? 'call.waiting' : 'call.incoming', call.remote]);
       return r.result();
     }
 
@@ -346,7 +382,7 @@ export function reduce(state: PhoneState, action: PhoneAction, now = 0): Reducti
         held: false,
         video,
       };
-      r.set({ calls: [...state.calls, snapshot], activeCallId: call.id, error: null });
+      r.set({ calls: [...state.calls, snapshot], activeCallId: call.id, error: null, lastDialed: call.remote });
       r.announce(callStatusText(snapshot));
       return r.result();
     }
@@ -356,20 +392,17 @@ export function reduce(state: PhoneState, action: PhoneAction, now = 0): Reducti
       const call = r.find(callId);
       if (!call || (call.status === status && reason === call.reason && !failure)) return { state, effects: [] };
       const final = FINAL_CALL_STATUSES.has(status);
-      r.status(call, status, reason ?? failure?.message, final ? callError(call, status, reason, failure) : null);
+      r.status(call, status, reason ?? failure?.reason ?? failure?.code, final ? callError(call, status, reason, failure) : null);
       return r.result();
     }
 
     case 'transfer-failed': {
       const call = r.find(action.callId);
       if (!call?.transfer) return { state, effects: [] };
-      const error: PhoneError = {
-        code: 'transfer-failed',
-        message: `The transfer to ${call.transfer.target} failed: ${action.reason}. The call goes on.`,
-      };
+      const error: PhoneError = { code: 'transfer-failed', text: ['error.transferFailed', call.transfer.target, action.reason] };
       r.replace({ ...call, transfer: undefined });
       r.error(error);
-      r.announce(error.message);
+      r.announce(error.text);
       return r.result();
     }
 
@@ -383,7 +416,7 @@ export function reduce(state: PhoneState, action: PhoneAction, now = 0): Reducti
 
     case 'fail':
       r.error(action.error);
-      r.announce(action.error.message);
+      r.announce(action.error.text);
       return r.result();
 
     case 'quality': {
@@ -396,8 +429,8 @@ export function reduce(state: PhoneState, action: PhoneAction, now = 0): Reducti
       const warned = poorSince !== undefined && (before?.warned || r.now - poorSince >= POOR_WARNING_MS);
       r.replace({ ...call, quality: { ...quality, ...(poorSince !== undefined ? { poorSince } : {}), ...(warned ? { warned } : {}) } });
       r.emit({ kind: 'call-quality', detail: { callId: call.id, ...quality } });
-      if (warned && !before?.warned) r.announce(`Poor connection with ${call.remote}: you may be hard to hear.`);
-      else if (before?.warned && !warned) r.announce(`The connection with ${call.remote} is better again.`);
+      if (warned && !before?.warned) r.announce(['say.poor', call.remote]);
+      else if (before?.warned && !warned) r.announce(['say.better', call.remote]);
       return r.result();
     }
 
@@ -422,19 +455,19 @@ function intent(r: Reducer, intent: Intent): Reduction {
     case 'dial': {
       const number = String(intent.number ?? '').trim();
       if (!DIALABLE.test(number)) {
-        const message = number ? `"${number}" is not a number that can be called.` : 'Enter a number to call.';
-        return rejected(state, { code: 'invalid-number', message }, true);
+        const text: Msg = number ? ['error.badNumber', number] : ['error.noNumber'];
+        return rejected(state, { code: 'invalid-number', text }, true);
       }
-      if (!state.canCall) return rejected(state, invalidState('Connect the phone before calling.'), true);
-      if (active && active.status !== 'HOLD') return rejected(state, invalidState('Finish the current call first.'), true);
-      if (state.calls.length >= state.maxCalls) return rejected(state, invalidState('End a call before placing another.'), true);
+      if (!state.canCall) return rejected(state, invalidState('error.notConnected'), true);
+      if (active && active.status !== 'HOLD') return rejected(state, invalidState('error.finishCall'), true);
+      if (state.calls.length >= state.maxCalls) return rejected(state, invalidState('error.tooManyCalls'), true);
       r.engine({ op: 'call', number, video: intent.video && state.videoEnabled });
       return r.result();
     }
 
     case 'answer': {
       const call = intent.callId ? r.find(intent.callId) : [...state.calls].reverse().find(isRingingIn);
-      if (!call || !isRingingIn(call)) return rejected(state, invalidState('No call is ringing.'), false);
+      if (!call || !isRingingIn(call)) return rejected(state, invalidState('error.noRinging'), false);
       if (active) makeRoomFor(r, active);
       const video = intent.video && state.videoEnabled;
       r.replace({ ...call, status: 'PENDING', video });
@@ -445,7 +478,7 @@ function intent(r: Reducer, intent: Intent): Reduction {
 
     case 'decline': {
       const call = intent.callId ? r.find(intent.callId) : [...state.calls].reverse().find(isRingingIn);
-      if (!call || !isRingingIn(call)) return rejected(state, invalidState('No call is ringing.'), false);
+      if (!call || !isRingingIn(call)) return rejected(state, invalidState('error.noRinging'), false);
       r.engine({ op: 'hangup', callId: call.id });
       r.end(call, 'FINISH');
       return r.result();
@@ -454,7 +487,7 @@ function intent(r: Reducer, intent: Intent): Reduction {
     case 'hangup': {
       // Without a callId: the active call, else the call ringing in (hangup() declines it).
       const call = intent.callId ? r.find(intent.callId) : (active ?? [...state.calls].reverse().find(isRingingIn));
-      if (!call) return rejected(state, invalidState('There is no call to hang up.'), false);
+      if (!call) return rejected(state, invalidState('error.noCall'), false);
       r.engine({ op: 'hangup', callId: call.id });
       // Hangup always ends the call here, whatever the server does (or fails to answer).
       r.end(call, 'FINISH');
@@ -463,17 +496,17 @@ function intent(r: Reducer, intent: Intent): Reduction {
 
     case 'mute': {
       if (!active || active.muted === intent.muted || isRingingIn(active)) {
-        return rejected(state, invalidState('There is no call to mute.'), false);
+        return rejected(state, invalidState('error.noMute'), false);
       }
       r.engine({ op: 'mute', callId: active.id, muted: intent.muted });
       r.replace({ ...active, muted: intent.muted });
-      r.announce(intent.muted ? 'Microphone muted' : 'Microphone on');
+      r.announce([intent.muted ? 'say.muted' : 'say.unmuted']);
       return r.result();
     }
 
     case 'hold': {
       const wanted: CallStatus = intent.held ? 'ESTABLISHED' : 'HOLD';
-      if (active?.status !== wanted) return rejected(state, invalidState('Only a connected call can be held or resumed.'), false);
+      if (active?.status !== wanted) return rejected(state, invalidState('error.noHold'), false);
       r.engine({ op: 'hold', callId: active.id, held: intent.held });
       return r.result();
     }
@@ -482,52 +515,54 @@ function intent(r: Reducer, intent: Intent): Reduction {
       // A held call that is not the active one: it becomes active (swap, or resume when alone).
       const held = r.draft.calls.filter((c) => c.id !== state.activeCallId && c.status === 'HOLD');
       const call = intent.callId ? held.find((c) => c.id === intent.callId) : held.at(-1);
-      if (!call) return rejected(state, invalidState('There is no held call to resume.'), false);
+      if (!call) return rejected(state, invalidState('error.noHeld'), false);
       if (active && active.status !== 'ESTABLISHED' && active.status !== 'HOLD') {
-        return rejected(state, invalidState('Wait until the current call is connected.'), false);
+        return rejected(state, invalidState('error.waitConnected'), false);
       }
       if (active?.status === 'ESTABLISHED') r.engine({ op: 'hold', callId: active.id, held: true });
       r.engine({ op: 'hold', callId: call.id, held: false });
       r.set({ activeCallId: call.id });
-      r.announce(`Resuming the call with ${call.remote}`);
+      r.announce(['say.resuming', call.remote]);
       return r.result();
     }
 
     case 'camera': {
       if (!active?.video || !isActive(active) || !!active.cameraOff === intent.off) {
-        return rejected(state, invalidState('There is no video call.'), false);
+        return rejected(state, invalidState('error.noVideo'), false);
       }
       r.engine({ op: 'camera', callId: active.id, off: intent.off });
       r.replace({ ...active, cameraOff: intent.off });
-      r.announce(intent.off ? 'Camera off' : 'Camera on');
+      r.announce([intent.off ? 'say.cameraOff' : 'say.cameraOn']);
       return r.result();
     }
 
     case 'dtmf': {
       const text = String(intent.digits ?? '');
       if (!DTMF_DIGITS.test(text)) {
-        return rejected(state, { code: 'invalid-dtmf', message: `"${text}" cannot be sent as tones: use 0-9, *, # or A-D.` }, true);
+        return rejected(state, { code: 'invalid-dtmf', text: ['error.badDtmf', text] }, true);
       }
       if (active?.status !== 'ESTABLISHED') {
-        return rejected(state, invalidState('Tones can only be sent during a connected call.'), true);
+        return rejected(state, invalidState('error.dtmfNotConnected'), true);
       }
-      r.engine({ op: 'dtmf', callId: active.id, digits: text.toUpperCase() });
-      r.announce(`Sent ${text}`);
+      const digits = text.toUpperCase();
+      r.engine({ op: 'dtmf', callId: active.id, digits });
+      r.replace({ ...active, dtmf: (active.dtmf ?? '') + digits });
+      r.announce(['say.sent', text]);
       return r.result();
     }
 
     case 'transfer': {
       const target = String(intent.target ?? '').trim();
       if (!DIALABLE.test(target)) {
-        const message = target ? `"${target}" is not a number a call can be transferred to.` : 'Enter a number to transfer to.';
-        return rejected(state, { code: 'invalid-number', message }, true);
+        const text: Msg = target ? ['error.badTransfer', target] : ['error.noTransferTarget'];
+        return rejected(state, { code: 'invalid-number', text }, true);
       }
       if (active?.status !== 'ESTABLISHED' && active?.status !== 'HOLD') {
-        return rejected(state, invalidState('Only a connected call can be transferred.'), true);
+        return rejected(state, invalidState('error.transferNotConnected'), true);
       }
       r.engine({ op: 'transfer', callId: active.id, target });
       r.replace({ ...active, transfer: { target, status: 'REQUESTED' } });
-      r.announce(`Transferring to ${target}`);
+      r.announce(['say.transferring', target]);
       return r.result();
     }
   }

@@ -4,6 +4,21 @@
  * corrects. A phone configured by attributes never downloads it.
  */
 import { css, html, nothing, type TemplateResult } from 'lit';
+import { addMessages, translate } from './i18n.js';
+
+addMessages('en', {
+  'form.url': 'WCS URL',
+  'form.login': 'SIP Login',
+  'form.authName': 'SIP Auth Name',
+  'form.password': 'SIP Password',
+  'form.domain': 'SIP Domain',
+  'form.proxy': 'SIP Outbound Proxy',
+  'form.port': 'SIP Port',
+  'form.register': 'Register required',
+  'form.unchanged': 'Unchanged',
+  'form.connect': 'Connect',
+  'form.cancel': 'Cancel',
+});
 
 /** The form's styles, added to the phone's shadow root with the form. */
 export const formStyles = css`
@@ -52,29 +67,30 @@ export interface FormHost {
  * The form; `invalid` names the field at fault (marked `aria-invalid` and described by the
  * phone's error, `#error`); `cancel`, when given, adds a Cancel button.
  */
-export function connectForm(host: FormHost, invalid?: string, cancel?: () => void): TemplateResult {
+export function connectForm(host: FormHost, lang: string, invalid?: string, cancel?: () => void): TemplateResult {
+  const t = (key: string) => translate(lang, [key]);
   const field = (id: string, label: string, value: string, type: 'text' | 'url' | 'password' = 'text', required = false) => html`
-    <label for=${id}>${label}</label>
+    <label for=${id}>${t(label)}</label>
     <input id=${id} name=${id} type=${type} .value=${value} ?required=${required} autocomplete="off"
-      placeholder=${type === 'password' && host.sipPassword ? 'Unchanged' : ''}
+      placeholder=${type === 'password' && host.sipPassword ? t('form.unchanged') : ''}
       aria-invalid=${invalid === id ? 'true' : 'false'} aria-describedby=${invalid === id ? 'error' : nothing} />
   `;
   return html`
     <form class="connect" part="form" @submit=${(e: SubmitEvent) => submit(host, e)}>
-      ${field('wcs-url', 'WCS URL', host.wcsUrl, 'url', true)}
-      ${field('sip-login', 'SIP Login', host.sipLogin, 'text', true)}
-      ${field('sip-auth-name', 'SIP Auth Name', host.sipAuthName)}
-      ${field('sip-password', 'SIP Password', '', 'password')}
-      ${field('sip-domain', 'SIP Domain', host.sipDomain)}
-      ${field('sip-outbound-proxy', 'SIP Outbound Proxy', host.sipOutboundProxy)}
-      ${field('sip-port', 'SIP Port', host.sipPort)}
+      ${field('wcs-url', 'form.url', host.wcsUrl, 'url', true)}
+      ${field('sip-login', 'form.login', host.sipLogin, 'text', true)}
+      ${field('sip-auth-name', 'form.authName', host.sipAuthName)}
+      ${field('sip-password', 'form.password', '', 'password')}
+      ${field('sip-domain', 'form.domain', host.sipDomain)}
+      ${field('sip-outbound-proxy', 'form.proxy', host.sipOutboundProxy)}
+      ${field('sip-port', 'form.port', host.sipPort)}
       <label class="wide check">
         <input name="register" type="checkbox" .checked=${!host.noRegister} />
-        Register required
+        ${t('form.register')}
       </label>
       <div class="row wide">
-        <button class="primary" part="connect-button" type="submit">Connect</button>
-        ${cancel ? html`<button type="button" @click=${cancel}>Cancel</button>` : nothing}
+        <button class="primary" part="connect-button" type="submit">${t('form.connect')}</button>
+        ${cancel ? html`<button type="button" @click=${cancel}>${t('form.cancel')}</button>` : nothing}
       </div>
     </form>
   `;

@@ -59,8 +59,10 @@ export class SipIncomingCallEvent extends CustomEvent<IncomingCallDetail> {
 
 export interface ErrorDetail {
   code: ErrorCode;
-  /** The sentence the widget shows. */
+  /** The sentence the widget shows, in the phone's language (use `code` for logic). */
   message: string;
+  /** The connection setting at fault (`wcs-url`, `sip-login`, `sip-password`, `sip-port`, `callee`), when one is. */
+  field?: string;
 }
 /** Something failed; the widget shows the same message and stays usable. */
 export class SipErrorEvent extends CustomEvent<ErrorDetail> {

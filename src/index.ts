@@ -9,3 +9,4 @@ export * from './call-context.js';
 export type * from './engine/engine.js';
 export { FINAL_CALL_STATUSES } from './engine/engine.js';
 export * from './intent-events.js';
+export { addMessages, type Message, type Messages, type Msg } from './i18n.js';

@@ -13,10 +13,12 @@ import {
   activeCall,
   phoneStateContext,
   ringingCall,
+  type CallSnapshot,
   type PhoneError,
   type PhoneState,
 } from './call-context.js';
 import { reduce, type EngineCommand, type Intent, type PhoneAction, type PhoneEffect } from './call-state.js';
+import { callStatusText } from './call-text.js';
 import { QUALITY_POLL_MS, measureQuality } from './call-quality.js';
 import { DevicesController } from './controllers/devices.js';
 import { FocusController } from './controllers/focus.js';
@@ -51,7 +53,31 @@ import type {
   SipTransferEvent,
   SipVolumeChangeEvent,
 } from './intent-events.js';
+import { addMessages, translate, type Msg } from './i18n.js';
 import { ContextProvider } from './parts.js';
+
+// The runtime's messages, and the engine's (`engine.*`: WcsEngine reports keys, never sentences).
+addMessages('en', {
+  'error.placeFailed': (why) => `The call could not be placed: ${why}`,
+  'config.noUrl': 'Set the WCS URL (the wcs-url attribute) before connecting.',
+  'config.badUrl': (url) => `The WCS URL "${url}" is not a valid address; it should look like wss://host:8443.`,
+  'config.urlScheme': (url) => `The WCS URL "${url}" must start with ws:// or wss://.`,
+  'config.noCallee': 'Set the number this button calls (the callee attribute).',
+  'config.noLogin': 'Set the SIP login (the sip-login attribute) before connecting.',
+  'config.badPort': (port) => `The SIP port "${port}" is not a port number (1-65535).`,
+  'engine.micDenied': 'Microphone access was denied. Allow the microphone and try again.',
+  'engine.noMic': 'No microphone was found. Connect one and try again.',
+  'engine.mediaFailed': (why) => `The call failed in this browser: ${why}`,
+  'engine.noSession': (why) => `The phone could not start a session: ${why}`,
+  'engine.throttled': (login) => `Too many failed sign-ins for ${login || 'this account'}: wait a minute, then try again.`,
+  'engine.buttonRefused': (why) => `The call server refused this call button: ${why}.`,
+  'engine.loginRefused': (login, why) =>
+    `The server refused the login for ${login || 'this account'}: ${why}. Check the login and password.`,
+  'engine.lost': 'The connection to the call server was lost.',
+  'engine.unreachable': (url) => `Could not reach the call server at ${url}.`,
+  'engine.closed': (url) => `The call server at ${url} closed the connection.`,
+  'engine.answerFailed': (why) => `The call could not be answered: ${why}`,
+});
 
 /** The element the runtime works for (its public properties, and the controller host API). */
 export interface RuntimeHostElement extends HTMLElement, ReactiveControllerHost {
@@ -337,6 +363,16 @@ export class PhoneRuntime {
     this.access.setState(state);
   }
 
+  /** `msg` in the phone's language. */
+  text(msg: Msg): string {
+    return translate(this.access.state().lang, msg);
+  }
+
+  /** What the phone says about a call (the last-call line). */
+  callText(call: CallSnapshot): Msg {
+    return callStatusText(call);
+  }
+
   /** Hands the children the state the phone renders now (the phone calls this as it updates). */
   provide(state: PhoneState): void {
     this.#provider.setValue(state);
@@ -360,11 +396,14 @@ export class PhoneRuntime {
       case 'call-quality':
         host.dispatchEvent(new SipCallQualityEvent(effect.detail));
         return;
-      case 'error':
-        host.dispatchEvent(new SipErrorEvent(effect.error));
+      case 'error': {
+        // The code and field are for the page's logic; the message is the sentence the phone shows, in its language.
+        const { code, field, text } = effect.error;
+        host.dispatchEvent(new SipErrorEvent({ code, message: this.text(text), ...(field ? { field } : {}) }));
         return;
+      }
       case 'announce':
-        this.access.announce(effect.text);
+        this.access.announce(this.text(effect.text));
         return;
     }
   }
@@ -380,7 +419,7 @@ export class PhoneRuntime {
           const call = engine.call(number, { displays: this.access.displays(), video, visibleName, ...this.#devices.forCall() });
           this.dispatch({ type: 'placed', call, video });
         } catch (error) {
-          this.dispatch({ type: 'fail', error: { code: 'call-failed', message: `The call could not be placed: ${(error as Error).message}` } });
+          this.dispatch({ type: 'fail', error: { code: 'call-failed', text: ['error.placeFailed', (error as Error).message] } });
         }
         return;
       }
@@ -520,7 +559,7 @@ export class PhoneRuntime {
       if (generation !== this.#generation) return;
       this.#sessionChanged('FAILED', {
         code: 'engine-unavailable',
-        message: `The phone could not load its call engine (${(error as Error).message}).`,
+        text: ['error.noEngine', (error as Error).message],
       });
       return;
     }
@@ -575,31 +614,25 @@ export class PhoneRuntime {
   /** Checks the attributes and turns them into engine options, or says what is wrong. */
   #connectOptions(): ConnectOptions | PhoneError {
     const host = this.host;
-    const invalid = (message: string, field: string): PhoneError => ({ code: 'invalid-config', message, field });
+    const invalid = (field: string, ...text: Msg): PhoneError => ({ code: 'invalid-config', text, field });
     const url = host.wcsUrl.trim();
-    if (!url) return invalid('Set the WCS URL (the wcs-url attribute) before connecting.', 'wcs-url');
+    if (!url) return invalid('wcs-url', 'config.noUrl');
     let parsed: URL;
     try {
       parsed = new URL(url);
     } catch {
-      return invalid(`The WCS URL "${url}" is not a valid address; it should look like wss://host:8443.`, 'wcs-url');
+      return invalid('wcs-url', 'config.badUrl', url);
     }
-    if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
-      return invalid(`The WCS URL "${url}" must start with ws:// or wss://.`, 'wcs-url');
-    }
+    if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') return invalid('wcs-url', 'config.urlScheme', url);
     if (host.mode === 'click-to-call') {
       // The server assigns the caller: no login, no password (none is read), no registration.
-      if (!host.callee.trim()) return invalid('Set the number this button calls (the callee attribute).', 'callee');
+      if (!host.callee.trim()) return invalid('callee', 'config.noCallee');
       return { url, appKey: host.appKey.trim() || undefined, register: false };
     }
-    if (!host.authToken && !host.sipLogin.trim()) {
-      return invalid('Set the SIP login (the sip-login attribute) before connecting.', 'sip-login');
-    }
+    if (!host.authToken && !host.sipLogin.trim()) return invalid('sip-login', 'config.noLogin');
     const portText = String(host.sipPort ?? '').trim();
     const port = portText === '' ? 5060 : Number(portText);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      return invalid(`The SIP port "${portText}" is not a port number (1-65535).`, 'sip-port');
-    }
+    if (!Number.isInteger(port) || port < 1 || port > 65535) return invalid('sip-port', 'config.badPort', portText);
     return {
       url,
       login: host.sipLogin.trim() || undefined,

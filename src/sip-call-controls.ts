@@ -4,16 +4,52 @@ import { consume } from '@lit/context';
 import { activeCall, otherCalls, phoneStateContext, type CallSnapshot, type PhoneState } from './call-context.js';
 import { CallTimerController } from './controllers/call-timer.js';
 import { SipCallActionEvent, SipDtmfEvent, SipTransferEvent, type CallAction } from './intent-events.js';
-import { callStatusText } from './status-text.js';
+import { callStatusText } from './call-text.js';
+import { addMessages, translate } from './i18n.js';
 import { baseStyles } from './styles.js';
 import './sip-level-meter.js';
+
+addMessages('en', {
+  'controls.held': 'Calls on hold',
+  'controls.swap': 'Swap',
+  'controls.swapTo': (who) => `Swap to ${who}`,
+  'controls.resume': 'Resume',
+  'controls.resumeWho': (who) => `Resume ${who}`,
+  'controls.end': 'End',
+  'controls.endWho': (who) => `End the call with ${who}`,
+  'controls.duration': 'Call duration',
+  'controls.transferring': (to) => `Transferring to ${to}…`,
+  'controls.mute': 'Mute',
+  'controls.unmute': 'Unmute',
+  'controls.hold': 'Hold',
+  'controls.unhold': 'Unhold',
+  'controls.cameraOff': 'Camera off',
+  'controls.cameraOn': 'Camera on',
+  'controls.keypad': 'Keypad',
+  'controls.transfer': 'Transfer',
+  'controls.hangup': 'Hangup',
+  'controls.micLevel': 'Microphone level',
+  'controls.poor': 'Poor connection: you may be hard to hear.',
+  'controls.sent': 'Sent',
+  'controls.star': 'star',
+  'controls.pound': 'pound',
+  'controls.quality': (rating) => `Quality: ${rating}`,
+  'rating.good': 'good',
+  'rating.fair': 'fair',
+  'rating.poor': 'poor',
+  'controls.figures': (loss, jitter) => `Packet loss ${loss} %, jitter ${jitter} ms`,
+  'controls.roundTrip': (rtt) => `, round trip ${rtt} ms`,
+  'controls.transferTo': 'Transfer to',
+  'controls.transferCall': 'Transfer call',
+  'controls.cancel': 'Cancel',
+});
 
 /** The keypad's keys, row by row, with the names a screen reader says. */
 const KEYS: [string, string][] = [
   ['1', '1'], ['2', '2'], ['3', '3'],
   ['4', '4'], ['5', '5'], ['6', '6'],
   ['7', '7'], ['8', '8'], ['9', '9'],
-  ['*', 'star'], ['0', '0'], ['#', 'pound'],
+  ['*', 'controls.star'], ['0', '0'], ['#', 'controls.pound'],
 ];
 
 /**
@@ -38,7 +74,8 @@ const KEYS: [string, string][] = [
  * @csspart swap-button - Swap to a held call (the current one goes on hold).
  * @csspart resume-button - Resume a held call when no other call is active.
  * @csspart held-hangup-button - Hang up a held call.
- * @csspart keypad-button - Keypad: folds and unfolds the keypad (`compact`).
+ * @csspart keypad-button - Keypad: folds and unfolds the keypad.
+ * @csspart dtmf-digits - The digits sent on this call ("Sent 1234#").
  * @csspart mic-level - The microphone level meter.
  * @csspart quality - The call quality (good, fair, poor), with its figures as a tooltip.
  * @csspart quality-warning - The warning shown while the connection stays poor.
@@ -101,8 +138,13 @@ export class SipCallControls extends LitElement {
       .warning {
         color: var(--sip-phone-danger, light-dark(#b3261e, #ff8a80));
       }
-      .warning {
+      .warning,
+      .digits {
         margin: 0.5rem 0 0;
+      }
+      output {
+        font-variant-numeric: tabular-nums;
+        letter-spacing: 0.1em;
       }
       ul.held {
         list-style: none;
@@ -121,17 +163,21 @@ export class SipCallControls extends LitElement {
   @state() private transferring = false;
 
   /**
-   * Only what a one-call "Call us" button needs: Mute, Keypad (the keypad folded until asked
-   * for) and Hangup; no Hold, Transfer or held calls.
+   * Only what a one-call "Call us" button needs: Mute, Keypad and Hangup; no Hold, Transfer
+   * or held calls.
    */
   @property({ type: Boolean }) compact = false;
 
-  /** The keypad is unfolded (compact). */
+  /** The keypad is unfolded (it is folded behind the Keypad button until asked for). */
   @state() private keypadOpen = false;
 
   @query('#transfer-target') private transferInput?: HTMLInputElement;
 
   #timer = new CallTimerController(this, () => (this.phone ? activeCall(this.phone)?.connectedAt : undefined));
+
+  #t(key: string, ...args: string[]): string {
+    return translate(this.phone?.lang ?? 'en', [key, ...args]);
+  }
 
   override render() {
     if (!this.phone) return nothing;
@@ -142,14 +188,15 @@ export class SipCallControls extends LitElement {
   }
 
   #renderHeld(calls: CallSnapshot[], swap: boolean) {
-    return html`<ul class="held" part="held-calls" aria-label="Calls on hold">
+    const t = (key: string, ...args: string[]) => this.#t(key, ...args);
+    return html`<ul class="held" part="held-calls" aria-label=${t('controls.held')}>
       ${calls.map(
         (c) => html`<li class="row">
-          <span class="who">${callStatusText(c)}</span>
-          <button part=${swap ? 'swap-button' : 'resume-button'} aria-label=${`${swap ? 'Swap to' : 'Resume'} ${c.remote}`}
-            @click=${() => this.#act(swap ? 'swap' : 'resume', c.id)}>${swap ? 'Swap' : 'Resume'}</button>
-          <button class="danger" part="held-hangup-button" aria-label=${`End the call with ${c.remote}`}
-            @click=${() => this.#act('hangup', c.id)}>End</button>
+          <span class="who">${translate(this.phone!.lang, callStatusText(c))}</span>
+          <button part=${swap ? 'swap-button' : 'resume-button'} aria-label=${t(swap ? 'controls.swapTo' : 'controls.resumeWho', c.remote)}
+            @click=${() => this.#act(swap ? 'swap' : 'resume', c.id)}>${t(swap ? 'controls.swap' : 'controls.resume')}</button>
+          <button class="danger" part="held-hangup-button" aria-label=${t('controls.endWho', c.remote)}
+            @click=${() => this.#act('hangup', c.id)}>${t('controls.end')}</button>
         </li>`,
       )}
     </ul>`;
@@ -158,61 +205,71 @@ export class SipCallControls extends LitElement {
   #renderCall(call: CallSnapshot) {
     const connected = call.status === 'ESTABLISHED' || call.status === 'HOLD';
     const transfer = call.transfer;
+    const t = (key: string, ...args: string[]) => this.#t(key, ...args);
     return html`
       <p class="summary">
-        <span class="who" part="call-text">${callStatusText(call)}</span>
+        <span class="who" part="call-text">${translate(this.phone!.lang, callStatusText(call))}</span>
         <span class="badge" part="status">${call.status}</span>
         ${call.connectedAt !== undefined
-          ? html`<span role="timer" part="timer" aria-label="Call duration">${this.#timer.text}</span>`
+          ? html`<span role="timer" part="timer" aria-label=${t('controls.duration')}>${this.#timer.text}</span>`
           : nothing}
         ${call.quality && connected ? this.#renderQuality(call) : nothing}
       </p>
-      ${transfer ? html`<p class="transfer-status">Transferring to ${transfer.target}…</p>` : nothing}
+      ${transfer ? html`<p class="transfer-status">${t('controls.transferring', transfer.target)}</p>` : nothing}
       <div class="row">
-        ${connected && this.compact
+        ${connected
           ? html`
-              ${this.#toggle('mute-button', call.muted, 'Mute', 'Unmute', 'mute', 'unmute')}
+              ${this.#toggle('mute-button', call.muted, 'controls.mute', 'controls.unmute', 'mute', 'unmute')}
+              ${this.compact ? nothing : this.#toggle('hold-button', call.held, 'controls.hold', 'controls.unhold', 'hold', 'unhold')}
+              ${call.video && !this.compact
+                ? this.#toggle('camera-button', !!call.cameraOff, 'controls.cameraOff', 'controls.cameraOn', 'camera-off', 'camera-on')
+                : nothing}
               <button part="keypad-button" aria-expanded=${this.keypadOpen ? 'true' : 'false'} aria-controls="keypad"
-                @click=${() => (this.keypadOpen = !this.keypadOpen)}>Keypad</button>
+                @click=${() => (this.keypadOpen = !this.keypadOpen)}>${t('controls.keypad')}</button>
+              ${this.compact
+                ? nothing
+                : html`<button part="transfer-button" aria-expanded=${this.transferring ? 'true' : 'false'} aria-controls="transfer"
+                    @click=${this.#toggleTransfer}>${t('controls.transfer')}</button>`}
             `
           : nothing}
-        ${connected && !this.compact
-          ? html`
-              ${this.#toggle('mute-button', call.muted, 'Mute', 'Unmute', 'mute', 'unmute')}
-              ${this.#toggle('hold-button', call.held, 'Hold', 'Unhold', 'hold', 'unhold')}
-              ${call.video ? this.#toggle('camera-button', !!call.cameraOff, 'Camera off', 'Camera on', 'camera-off', 'camera-on') : nothing}
-              <button part="transfer-button" aria-expanded=${this.transferring ? 'true' : 'false'} aria-controls="transfer"
-                @click=${this.#toggleTransfer}>Transfer</button>
-            `
+        <button class="danger" part="hangup-button" @click=${() => this.#act('hangup')}>${t('controls.hangup')}</button>
+        ${connected
+          ? html`<sip-level-meter part="mic-level" .stream=${this.phone!.micStream} .label=${t('controls.micLevel')}></sip-level-meter>`
           : nothing}
-        <button class="danger" part="hangup-button" @click=${() => this.#act('hangup')}>Hangup</button>
-        ${connected ? html`<sip-level-meter part="mic-level" .stream=${this.phone!.micStream}></sip-level-meter>` : nothing}
       </div>
       ${call.quality?.warned && call.status === 'ESTABLISHED'
-        ? html`<p class="warning" part="quality-warning">Poor connection: you may be hard to hear.</p>`
+        ? html`<p class="warning" part="quality-warning">${t('controls.poor')}</p>`
         : nothing}
       ${connected && this.transferring ? this.#renderTransfer() : nothing}
-      ${call.status === 'ESTABLISHED' && (!this.compact || this.keypadOpen)
-        ? html`<div id="keypad" class="keypad" part="keypad" role="group" aria-label="Keypad">
-            ${KEYS.map(([key, name]) => html`<button part="key" aria-label=${name} @click=${() => this.#key(key)}>${key}</button>`)}
+      ${call.status === 'ESTABLISHED' && this.keypadOpen
+        ? html`<div id="keypad" class="keypad" part="keypad" role="group" aria-label=${t('controls.keypad')}>
+            ${KEYS.map(([key, name]) => html`<button part="key" aria-label=${name.length > 1 ? t(name) : name} @click=${() => this.#key(key)}>${key}</button>`)}
           </div>`
+        : nothing}
+      ${call.dtmf && connected
+        ? html`<p class="digits" part="dtmf-digits">${t('controls.sent')} <output aria-live="off">${call.dtmf}</output></p>`
         : nothing}
     `;
   }
 
   #renderQuality(call: CallSnapshot) {
     const q = call.quality!;
-    const figures = `Packet loss ${q.packetLoss} %, jitter ${q.jitterMs} ms${q.roundTripMs !== undefined ? `, round trip ${q.roundTripMs} ms` : ''}`;
-    return html`<span class="quality" part="quality" data-rating=${q.rating} title=${figures}>Quality: ${q.rating}</span>`;
+    const t = (key: string, ...args: string[]) => this.#t(key, ...args);
+    const figures =
+      t('controls.figures', String(q.packetLoss), String(q.jitterMs)) +
+      (q.roundTripMs !== undefined ? t('controls.roundTrip', String(q.roundTripMs)) : '');
+    const rating = t(`rating.${q.rating}`);
+    return html`<span class="quality" part="quality" data-rating=${q.rating} title=${figures}>${t('controls.quality', rating)}</span>`;
   }
 
   #renderTransfer() {
+    const t = (key: string) => this.#t(key);
     return html`<form id="transfer" class="transfer" @submit=${this.#submitTransfer}>
-      <label for="transfer-target">Transfer to</label>
+      <label for="transfer-target">${t('controls.transferTo')}</label>
       <div class="row">
         <input id="transfer-target" type="tel" inputmode="tel" autocomplete="off" />
-        <button type="submit">Transfer call</button>
-        <button type="button" @click=${this.#toggleTransfer}>Cancel</button>
+        <button type="submit">${t('controls.transferCall')}</button>
+        <button type="button" @click=${this.#toggleTransfer}>${t('controls.cancel')}</button>
       </div>
     </form>`;
   }
@@ -220,7 +277,7 @@ export class SipCallControls extends LitElement {
   /** A toggle button: its text says what pressing it does, `aria-pressed` says the state. */
   #toggle(part: string, pressed: boolean, off: string, on: string, press: CallAction, release: CallAction) {
     return html`<button part=${part} aria-pressed=${pressed ? 'true' : 'false'} @click=${() => this.#act(pressed ? release : press)}>
-      ${pressed ? on : off}
+      ${this.#t(pressed ? on : off)}
     </button>`;
   }
 

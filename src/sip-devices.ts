@@ -3,9 +3,24 @@ import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { activeCall, phoneStateContext, type DeviceOption, type PhoneState } from './call-context.js';
 import type { DeviceKind } from './engine/engine.js';
+import { addMessages, translate } from './i18n.js';
 import { SipDeviceChangeEvent, SipMicTestEvent, SipVolumeChangeEvent } from './intent-events.js';
 import { baseStyles } from './styles.js';
 import './sip-level-meter.js';
+
+addMessages('en', {
+  'devices.button': 'Devices',
+  'devices.microphone': 'Microphone',
+  'devices.speaker': 'Speaker',
+  'devices.camera': 'Camera',
+  'devices.level': 'Level',
+  'devices.micLevel': 'Microphone level',
+  'devices.test': 'Test microphone',
+  'devices.stopTest': 'Stop test',
+  'devices.volume': 'Volume',
+  'devices.default': 'Default',
+  'devices.unnamed': (kind, n) => `${kind} ${n}`,
+});
 
 /** Browsers that can play a call on a chosen speaker (`HTMLMediaElement.setSinkId`). */
 const canChooseSpeaker = typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
@@ -82,12 +97,16 @@ export class SipDevices extends LitElement {
   /** The panel is open. */
   @state() private open = false;
 
+  #t(key: string, ...args: string[]): string {
+    return translate(this.phone?.lang ?? 'en', [key, ...args]);
+  }
+
   override render() {
     const phone = this.phone;
     if (!phone) return nothing;
     return html`
       <button part="devices-button" aria-expanded=${this.open ? 'true' : 'false'} aria-controls="devices" @click=${() => (this.open = !this.open)}>
-        Devices
+        ${this.#t('devices.button')}
       </button>
       ${this.open ? this.#renderPanel(phone) : nothing}
     `;
@@ -96,33 +115,36 @@ export class SipDevices extends LitElement {
   #renderPanel(phone: PhoneState) {
     const { devices } = phone;
     const inCall = activeCall(phone) !== null;
-    return html`<div id="devices" class="devices" part="devices" role="group" aria-label="Devices">
-      ${this.#select('microphone', 'Microphone', devices.microphones, devices.microphone)}
-      <span>Level</span>
+    return html`<div id="devices" class="devices" part="devices" role="group" aria-label=${this.#t('devices.button')}>
+      ${this.#select('microphone', devices.microphones, devices.microphone)}
+      <span>${this.#t('devices.level')}</span>
       <div class="level">
-        <sip-level-meter part="mic-level" .stream=${phone.micStream}></sip-level-meter>
+        <sip-level-meter part="mic-level" .stream=${phone.micStream} .label=${this.#t('devices.micLevel')}></sip-level-meter>
         ${inCall
           ? nothing
           : html`<button part="mic-test-button" aria-pressed=${devices.testing ? 'true' : 'false'}
               @click=${() => this.dispatchEvent(new SipMicTestEvent(!devices.testing))}>
-              ${devices.testing ? 'Stop test' : 'Test microphone'}
+              ${this.#t(devices.testing ? 'devices.stopTest' : 'devices.test')}
             </button>`}
       </div>
-      ${canChooseSpeaker && devices.speakers.length > 0 ? this.#select('speaker', 'Speaker', devices.speakers, devices.speaker) : nothing}
-      ${phone.videoEnabled ? this.#select('camera', 'Camera', devices.cameras, devices.camera) : nothing}
-      <label for="volume">Volume</label>
+      ${canChooseSpeaker && devices.speakers.length > 0 ? this.#select('speaker', devices.speakers, devices.speaker) : nothing}
+      ${phone.videoEnabled ? this.#select('camera', devices.cameras, devices.camera) : nothing}
+      <label for="volume">${this.#t('devices.volume')}</label>
       <input id="volume" part="volume" type="range" min="0" max="100" step="5" .value=${String(Math.round(devices.volume * 100))}
         aria-valuetext=${`${Math.round(devices.volume * 100)} %`}
         @input=${(e: Event) => this.dispatchEvent(new SipVolumeChangeEvent(Number((e.target as HTMLInputElement).value) / 100))} />
     </div>`;
   }
 
-  #select(kind: DeviceKind, label: string, options: readonly DeviceOption[], chosen: string) {
-    return html`<label for=${kind}>${label}</label>
+  #select(kind: DeviceKind, options: readonly DeviceOption[], chosen: string) {
+    const name = this.#t(`devices.${kind}`);
+    return html`<label for=${kind}>${name}</label>
       <select id=${kind} part=${`${kind}-select`}
         @change=${(e: Event) => this.dispatchEvent(new SipDeviceChangeEvent(kind, (e.target as HTMLSelectElement).value))}>
-        <option value="" ?selected=${chosen === ''}>Default</option>
-        ${options.map((o) => html`<option value=${o.id} ?selected=${o.id === chosen}>${o.label}</option>`)}
+        <option value="" ?selected=${chosen === ''}>${this.#t('devices.default')}</option>
+        ${options.map(
+          (o, i) => html`<option value=${o.id} ?selected=${o.id === chosen}>${o.label || this.#t('devices.unnamed', name, String(i + 1))}</option>`,
+        )}
       </select>`;
   }
 }

@@ -2,8 +2,15 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { phoneStateContext, type PhoneState } from './call-context.js';
+import { addMessages, languageOf, translate } from './i18n.js';
 import { SipDialEvent } from './intent-events.js';
 import { baseStyles } from './styles.js';
+
+addMessages('en', {
+  'dialer.number': 'Number to call',
+  'dialer.call': 'Call',
+  'dialer.video': 'Video call',
+});
 
 /**
  * The number field and the Call button (and Video call, when the phone allows video).
@@ -67,8 +74,9 @@ export class SipDialer extends LitElement {
   #prefilled?: string;
 
   override willUpdate(): void {
-    // Take the phone's pre-filled number once, and again whenever the page changes it.
-    const callee = this.phone?.callee;
+    // Take the phone's pre-filled number once, and again whenever it changes: the last number
+    // called (redial), else the page's callee.
+    const callee = this.phone && (this.phone.lastDialed || this.phone.callee);
     if (callee !== undefined && callee !== this.#prefilled) {
       this.#prefilled = callee;
       if (callee) this.value = callee;
@@ -78,9 +86,10 @@ export class SipDialer extends LitElement {
   override render() {
     const disabled = this.disabled || (this.phone ? !this.phone.canCall : false);
     const video = this.phone ? this.phone.videoEnabled : this.video;
+    const t = (key: string) => translate(this.phone?.lang ?? languageOf(this), [key]);
     return html`
       <form @submit=${this.#submit}>
-        <label for="number">Number to call</label>
+        <label for="number">${t('dialer.number')}</label>
         <div class="row">
           <input
             id="number"
@@ -92,10 +101,10 @@ export class SipDialer extends LitElement {
             ?disabled=${disabled}
             @input=${(e: Event) => (this.value = (e.target as HTMLInputElement).value)}
           />
-          <button class="primary" part="call-button" type="submit" ?disabled=${disabled}>Call</button>
+          <button class="primary" part="call-button" type="submit" ?disabled=${disabled}>${t('dialer.call')}</button>
           ${video
             ? html`<button part="video-call-button" type="button" ?disabled=${disabled} @click=${() => this.#dial(true)}>
-                Video call
+                ${t('dialer.video')}
               </button>`
             : nothing}
         </div>

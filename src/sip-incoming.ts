@@ -2,8 +2,17 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { phoneStateContext, ringingCall, type PhoneState } from './call-context.js';
+import { addMessages, translate } from './i18n.js';
 import { SipCallActionEvent } from './intent-events.js';
 import { baseStyles } from './styles.js';
+
+addMessages('en', {
+  'incoming.alert': (from) => `You have a new call from ${from}`,
+  'incoming.waiting': (from) => `Call waiting from ${from}`,
+  'incoming.answer': 'Answer',
+  'incoming.answerVideo': 'Answer with video',
+  'incoming.decline': 'Decline',
+});
 
 /** Keys held down now, with when each went down (auto-repeats keep the first time). */
 const held = new Map<string, number>();
@@ -71,9 +80,6 @@ export class SipIncoming extends LitElement {
         font-weight: 600;
         margin: 0 0 0.5rem;
       }
-      .status {
-        font-size: 0.85rem;
-      }
     `,
   ];
 
@@ -94,18 +100,19 @@ export class SipIncoming extends LitElement {
     if (!call) return nothing;
     const from = call.visibleName && call.visibleName !== call.remote ? `${call.visibleName} (${call.remote})` : call.remote;
     const waiting = (this.phone?.calls.length ?? 0) > 1;
+    const t = (key: string, ...args: string[]) => translate(this.phone?.lang ?? 'en', [key, ...args]);
     return html`
-      <p class="alert" part="alert" role="alert">${waiting ? 'Call waiting from' : 'You have a new call from'} ${from}</p>
-      <p class="status">Status: <span part="status">${call.status}</span></p>
+      <p class="alert" part="alert" role="alert">${t(waiting ? 'incoming.waiting' : 'incoming.alert', from)}</p>
+      <span class="badge" part="status">${call.status}</span>
       <div class="row">
         <button id="answer" class="primary" part="answer-button" @click=${(e: MouseEvent) => this.#act(e, 'answer', call.id)}>
-          Answer
+          ${t('incoming.answer')}
         </button>
         ${this.phone?.videoEnabled
-          ? html`<button part="answer-video-button" @click=${(e: MouseEvent) => this.#act(e, 'answer-video', call.id)}>Answer with video</button>`
+          ? html`<button part="answer-video-button" @click=${(e: MouseEvent) => this.#act(e, 'answer-video', call.id)}>${t('incoming.answerVideo')}</button>`
           : nothing}
         <button class="danger" part="decline-button" @click=${(e: MouseEvent) => this.#act(e, 'decline', call.id)}>
-          Decline
+          ${t('incoming.decline')}
         </button>
       </div>
     `;

@@ -12,9 +12,26 @@ import {
 import type { Intent } from './call-state.js';
 import type { CallStatus, DtmfType, EngineFactory, ErrorCode } from './engine/engine.js';
 import { SipErrorEvent } from './events.js';
+import { addMessages, languageOf, loadLanguage, translate, type Msg } from './i18n.js';
 import type { PhoneRuntime } from './phone-runtime.js';
-import { callStatusText, sessionStatusText } from './status-text.js';
 import { baseStyles } from './styles.js';
+
+addMessages('en', {
+  'session.IDLE': 'Not connected',
+  'session.CONNECTING': 'Connecting…',
+  'session.ESTABLISHED': 'Connected',
+  'session.REGISTERED': 'Registered',
+  'session.RECONNECTING': 'Reconnecting…',
+  'session.DISCONNECTED': 'Disconnected',
+  'session.FAILED': 'Connection failed',
+  'phone.name': 'SIP phone',
+  'phone.connect': 'Connect',
+  'phone.disconnect': 'Disconnect',
+  'phone.settings': 'Change settings',
+  'phone.reconnectNow': 'Reconnect now',
+  'phone.call': 'Call',
+  'error.noEngine': (why) => `The phone could not load its call engine (${why}).`,
+});
 
 /** The websdk adapter, loaded only when the phone first connects. */
 const defaultEngineFactory: EngineFactory = async () => {
@@ -170,8 +187,8 @@ export class SipPhone extends LitElement {
   @property() mode: 'phone' | 'click-to-call' = 'phone';
   /** The server-side application key (WCS `appKey`) of a click-to-call button. */
   @property({ attribute: 'app-key' }) appKey = '';
-  /** The click-to-call button's label (its accessible name too), unless the page slots its own content. */
-  @property({ attribute: 'button-label' }) buttonLabel = 'Call';
+  /** The click-to-call button's label (its accessible name too), unless the page slots its own content; "Call" in the phone's language when empty. */
+  @property({ attribute: 'button-label' }) buttonLabel = '';
   /** Answer a call ringing in on its own (when no other call is up), for kiosks and intercoms. */
   @property({ type: Boolean, attribute: 'auto-answer' }) autoAnswer = false;
   /** Seconds `auto-answer` waits before answering (0: at once). */
@@ -210,6 +227,12 @@ export class SipPhone extends LitElement {
    * server or a malformed setting (to correct it), or after **Change settings**.
    */
   @state() private editing = false;
+
+  /** The language the phone speaks: its `lang`, or the nearest one above it (see `i18n.ts`). */
+  @state() private language = 'en';
+
+  /** Follows `lang` changes on the phone and in the document (a page that switches language). */
+  #langObserver?: MutationObserver;
 
   /** The session's status, reflected for CSS (`sip-phone[session-status=REGISTERED]`). */
   @property({ attribute: 'session-status', reflect: true, noAccessor: true })
@@ -251,12 +274,15 @@ export class SipPhone extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.addEventListener('keydown', this.#onKeydown);
+    this.#langObserver ??= new MutationObserver(() => this.requestUpdate());
+    this.#langObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'], subtree: true });
     if (this.hasUpdated && this.autoConnect) this.#autoConnect();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.removeEventListener('keydown', this.#onKeydown);
+    this.#langObserver?.disconnect();
     // A phone taken out of the page must not keep a call or a session open, nor come back.
     if (this.phoneState.session !== 'IDLE') this.disconnect();
   }
@@ -272,6 +298,10 @@ export class SipPhone extends LitElement {
    */
   protected override async scheduleUpdate(): Promise<unknown> {
     await this.#runtime?.renderSlot();
+    // The phone's language, loaded before the phone first speaks it (Russian ships as a chunk).
+    const language = languageOf(this);
+    await loadLanguage(language);
+    this.language = language;
     const { error, session } = this.phoneState;
     if (error !== this.#seenError) {
       // A setting is at fault: the form comes back with the values, the field marked.
@@ -302,7 +332,7 @@ export class SipPhone extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues): void {
-    const config = ['callee', 'sipLogin', 'video', 'noRegister', 'maxCalls', 'mode'];
+    const config = ['callee', 'sipLogin', 'video', 'noRegister', 'maxCalls', 'mode', 'language'];
     if (config.some((name) => changed.has(name))) {
       const action = this.#configuration();
       if (this.#runtime) {
@@ -404,8 +434,14 @@ export class SipPhone extends LitElement {
 
   // ---- rendering --------------------------------------------------------------------
 
+  /** `key` (with `args`) in the phone's language. */
+  #t(...msg: Msg): string {
+    return translate(this.language, msg);
+  }
+
   override render() {
     if (this.mode === 'click-to-call') return this.#renderButton();
+    const t = (...msg: Msg) => this.#t(...msg);
     const state = this.phoneState;
     const { session, error } = state;
     const runtime = this.#runtime;
@@ -415,17 +451,16 @@ export class SipPhone extends LitElement {
     const showForm = this.#showsForm();
     const active = activeCall(state);
     const showDialer = connected && !active && !ringingCall(state);
-    const lastCall = state.calls.length === 0 ? state.lastCall : null;
+    // One message at a time: an error replaces the line about the last call.
+    const lastCall = state.calls.length === 0 && !error ? state.lastCall : null;
     const sessionText = reconnecting
-      ? `Reconnecting in ${runtime?.reconnectSeconds || 1} s…`
-      : busy && state.reconnect
-        ? 'Reconnecting…'
-        : sessionStatusText(session);
+      ? t('session.reconnectIn', String(runtime?.reconnectSeconds || 1))
+      : t(`session.${busy && state.reconnect ? 'RECONNECTING' : session}`);
     return html`
       <div class="phone" part="base">
         <div class="header" part="header">
           <div class="identity">
-            <span class="login">${(connected || busy || reconnecting ? runtime?.sessionLogin : undefined) ?? (this.sipLogin || 'SIP phone')}</span>
+            <span class="login">${(connected || busy || reconnecting ? runtime?.sessionLogin : undefined) ?? (this.sipLogin || t('phone.name'))}</span>
             <span class="session" part="session-text">
               ${sessionText}
               <span class="badge" part="session-status">${session}</span>
@@ -436,9 +471,9 @@ export class SipPhone extends LitElement {
             : html`<div class="row">
                 ${connected || busy || reconnecting
                   ? nothing
-                  : html`<button part="settings-button" @click=${this.#editSettings}>Change settings</button>`}
+                  : html`<button part="settings-button" @click=${this.#editSettings}>${t('phone.settings')}</button>`}
                 ${reconnecting
-                  ? html`<button part="reconnect-button" class="primary" @click=${() => this.connect()}>Reconnect now</button>`
+                  ? html`<button part="reconnect-button" class="primary" @click=${() => this.connect()}>${t('phone.reconnectNow')}</button>`
                   : nothing}
                 <button
                   part="connect-button"
@@ -446,19 +481,21 @@ export class SipPhone extends LitElement {
                   ?disabled=${busy && !state.reconnect}
                   @click=${() => (connected || reconnecting || busy ? this.disconnect() : this.connect())}
                 >
-                  ${connected || busy || reconnecting ? 'Disconnect' : 'Connect'}
+                  ${t(connected || busy || reconnecting ? 'phone.disconnect' : 'phone.connect')}
                 </button>
               </div>`}
         </div>
-        ${showForm ? this.#form?.connectForm(this, error?.field, this.#configured ? () => (this.editing = false) : undefined) : nothing}
-        ${error ? html`<p class="error" part="error" id="error">${error.message}</p>` : nothing}
+        ${showForm
+          ? this.#form?.connectForm(this, this.language, error?.field, this.#configured ? () => (this.editing = false) : undefined)
+          : nothing}
+        ${error ? html`<p class="error" part="error" id="error">${t(...error.text)}</p>` : nothing}
         ${runtime
           ? html`<sip-incoming
                 exportparts="alert, status: incoming-status, answer-button, answer-video-button, decline-button"
                 @sip-call-action=${runtime.onAction}
               ></sip-incoming>
               <sip-call-controls
-                exportparts="status: call-status, call-text, timer, quality, quality-warning, mic-level, mute-button, hold-button, camera-button, transfer-button, keypad, key, hangup-button, held-calls, swap-button, resume-button, held-hangup-button"
+                exportparts="status: call-status, call-text, timer, quality, quality-warning, mic-level, mute-button, hold-button, camera-button, transfer-button, keypad-button, keypad, key, dtmf-digits, hangup-button, held-calls, swap-button, resume-button, held-hangup-button"
                 @sip-call-action=${runtime.onAction}
                 @sip-dtmf=${runtime.onDtmf}
                 @sip-transfer=${runtime.onTransfer}
@@ -475,7 +512,7 @@ export class SipPhone extends LitElement {
                   ></sip-devices>`
                 : nothing}`
           : nothing}
-        ${lastCall ? html`<p class="last-call" part="last-call">${callStatusText(lastCall)}</p>` : nothing}
+        ${lastCall && runtime ? html`<p class="last-call" part="last-call">${t(...runtime.callText(lastCall))}</p>` : nothing}
         <div class="media" part="media" ?hidden=${!(active?.video && isActive(active))}>
           <div id="local-media"></div>
           <div id="remote-media"></div>
@@ -493,12 +530,12 @@ export class SipPhone extends LitElement {
     return html`
       <div class="phone" part="base">
         ${runtime && calls.length > 0
-          ? html`<sip-call-controls compact exportparts="status: call-status, call-text, timer, quality, quality-warning, mic-level, mute-button, keypad-button, keypad, key, hangup-button"
+          ? html`<sip-call-controls compact exportparts="status: call-status, call-text, timer, quality, quality-warning, mic-level, mute-button, keypad-button, keypad, key, dtmf-digits, hangup-button"
               @sip-call-action=${runtime.onAction} @sip-dtmf=${runtime.onDtmf}></sip-call-controls>`
           : html`<button class="primary" part="click-to-call-button" ?disabled=${busy} @click=${() => this.#clickToCall()}>
-              <slot>${this.buttonLabel || 'Call'}</slot>
+              <slot>${this.buttonLabel || this.#t('phone.call')}</slot>
             </button>`}
-        ${error ? html`<p class="error" part="error">${error.message}</p>` : nothing}
+        ${error ? html`<p class="error" part="error">${this.#t(...error.text)}</p>` : nothing}
         <div class="media" part="media" hidden><div id="local-media"></div><div id="remote-media"></div></div>
         <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
       </div>
@@ -534,7 +571,7 @@ export class SipPhone extends LitElement {
       },
       (error: Error) => {
         this.#runtimeLoading = undefined;
-        this.#fail({ code: 'engine-unavailable', message: `The phone could not load its call engine (${error.message}).` });
+        this.#fail({ code: 'engine-unavailable', text: ['error.noEngine', error.message] });
         return undefined;
       },
     );
@@ -568,6 +605,7 @@ export class SipPhone extends LitElement {
       videoEnabled: this.video,
       register: !this.noRegister && !button,
       maxCalls: button ? 1 : Number.isInteger(this.maxCalls) && this.maxCalls > 0 ? this.maxCalls : 1,
+      lang: this.language,
     };
   }
 
@@ -578,8 +616,9 @@ export class SipPhone extends LitElement {
       return;
     }
     this.phoneState = { ...this.phoneState, error };
-    this.announcement = error.message;
-    this.dispatchEvent(new SipErrorEvent(error));
+    const message = this.#t(...error.text);
+    this.announcement = message;
+    this.dispatchEvent(new SipErrorEvent({ code: error.code, message }));
   }
 }
 

@@ -65,8 +65,10 @@ export const baseStyles = css`
     gap: 0.5rem;
     align-items: center;
   }
-  /* A status name from the websdk (REGISTERED, RING, ...), shown beside its sentence. */
+  /* A status name from the websdk (REGISTERED, RING, ...). The sentence beside it says the
+     same in words, so it is hidden; a page shows it with ::part(session-status) { display: inline }. */
   .badge {
+    display: none;
     font-size: 0.7rem;
     letter-spacing: 0.04em;
     padding: 0.05rem 0.45rem;

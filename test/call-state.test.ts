@@ -4,8 +4,15 @@ import { expect } from '@open-wc/testing';
 import { initialPhoneState, type CallSnapshot, type PhoneState } from '../src/call-context.js';
 import { reduce, reduceAll, type Intent, type PhoneAction, type PhoneEffect, type Reduction } from '../src/call-state.js';
 import type { EngineCall } from '../src/engine/engine.js';
+import { translate } from '../src/i18n.js';
 
-const configured: PhoneAction = { type: 'configure', login: '10005', callee: '', videoEnabled: true, register: true, maxCalls: 2 };
+const configured: PhoneAction = { type: 'configure', login: '10005', callee: '', videoEnabled: true, register: true, maxCalls: 2, lang: 'en' };
+
+/** The effects, with what is announced in English (the state model says keys; the phone translates them). */
+const english = (effects: readonly PhoneEffect[]) =>
+  effects.map((e) => (e.kind === 'announce' ? { kind: e.kind, text: translate('en', e.text) } : e));
+/** What the phone says last, in English. */
+const said = (r: Reduction) => english(r.effects).at(-1);
 const registered = reduceAll(initialPhoneState, [
   configured,
   { type: 'connect' },
@@ -60,7 +67,7 @@ describe('call-state reduce()', () => {
     });
 
     it('connect: CONNECTING, one event, the old error cleared', () => {
-      const failed = reduce(initialPhoneState, { type: 'fail', error: { code: 'invalid-config', message: 'x' } }).state;
+      const failed = reduce(initialPhoneState, { type: 'fail', error: { code: 'invalid-config', text: ['x'] } }).state;
       const r = reduce(failed, { type: 'connect' });
       expect(r.state).to.include({ session: 'CONNECTING', canCall: false, error: null });
       expect(r.effects[0]).to.deep.equal({ kind: 'session-status', detail: { status: 'CONNECTING' } });
@@ -82,25 +89,25 @@ describe('call-state reduce()', () => {
 
     it('a lost session fails every call with "Connection lost", then reports the session and the error', () => {
       const s = reduce(inCall(), { type: 'incoming', call: inc() }).state;
-      const failure = { code: 'connection-lost' as const, message: 'The connection to the call server was lost.' };
+      const failure = { code: 'connection-lost' as const, text: ['engine.lost'] as const };
       const r = reduce(s, { type: 'session', status: 'DISCONNECTED', failure });
       expect(callStatuses(r)).to.deep.equal(['o1 FAILED Connection lost', 'i1 FAILED Connection lost']);
       expect(r.state.calls).to.deep.equal([]);
       expect(r.state).to.include({ session: 'DISCONNECTED', canCall: false, activeCallId: null });
       expect(r.state.error).to.deep.equal(failure);
       expect(events(r, 'session-status')).to.deep.equal([
-        { kind: 'session-status', detail: { status: 'DISCONNECTED', reason: failure.message } },
+        { kind: 'session-status', detail: { status: 'DISCONNECTED', reason: 'connection-lost' } },
       ]);
       expect(errorCodes(r)).to.deep.equal(['connection-lost']);
     });
 
     it('reconnect-scheduled: RECONNECTING with the attempt and delay; REGISTERED clears it', () => {
-      const lost = reduce(registered, { type: 'session', status: 'FAILED', failure: { code: 'connection-lost', message: 'lost' } }).state;
+      const lost = reduce(registered, { type: 'session', status: 'FAILED', failure: { code: 'connection-lost', text: ['lost'] } }).state;
       const r = reduce(lost, { type: 'reconnect-scheduled', attempt: 2, delayMs: 2100 });
       expect(r.state).to.include({ session: 'RECONNECTING', canCall: false });
       expect(r.state.reconnect).to.deep.equal({ attempt: 2, delayMs: 2100 });
       expect(r.effects[0]).to.deep.equal({ kind: 'session-status', detail: { status: 'RECONNECTING', attempt: 2, delayMs: 2100 } });
-      expect(r.effects.at(-1)).to.deep.equal({ kind: 'announce', text: 'Reconnecting in 2 s…' });
+      expect(said(r)).to.deep.equal({ kind: 'announce', text: 'Reconnecting in 2 s…' });
       const connecting = reduce(r.state, { type: 'connect' }).state;
       expect(connecting.reconnect, 'an attempt keeps the count').to.deep.equal({ attempt: 2, delayMs: 2100 });
       const back = reduceAll(connecting, [{ type: 'session', status: 'ESTABLISHED' }, { type: 'session', status: 'REGISTERED' }]).state;
@@ -109,17 +116,17 @@ describe('call-state reduce()', () => {
 
     it('a failed reconnect attempt is a status, not another error; a refused login is an error and ends the retries', () => {
       const waiting = reduceAll(registered, [
-        { type: 'session', status: 'FAILED', failure: { code: 'connection-lost', message: 'lost' } },
+        { type: 'session', status: 'FAILED', failure: { code: 'connection-lost', text: ['lost'] } },
         { type: 'reconnect-scheduled', attempt: 1, delayMs: 1000 },
         { type: 'connect' },
       ]).state;
-      const unreachable = reduce(waiting, { type: 'session', status: 'FAILED', failure: { code: 'server-unreachable', message: 'no' } });
+      const unreachable = reduce(waiting, { type: 'session', status: 'FAILED', failure: { code: 'server-unreachable', text: ['no'], reason: 'no' } });
       expect(errorCodes(unreachable)).to.deep.equal([]);
-      expect(unreachable.state.error).to.deep.equal({ code: 'connection-lost', message: 'lost' });
+      expect(unreachable.state.error).to.deep.equal({ code: 'connection-lost', text: ['lost'] });
       expect(events(unreachable, 'session-status')).to.deep.equal([
         { kind: 'session-status', detail: { status: 'FAILED', reason: 'no' } },
       ]);
-      const refused = reduce(waiting, { type: 'session', status: 'FAILED', failure: { code: 'registration-failed', message: 'refused' } });
+      const refused = reduce(waiting, { type: 'session', status: 'FAILED', failure: { code: 'registration-failed', text: ['refused'] } });
       expect(errorCodes(refused)).to.deep.equal(['registration-failed']);
       expect(refused.state.reconnect).to.equal(null);
     });
@@ -144,7 +151,7 @@ describe('call-state reduce()', () => {
       const r = reduce(registered, { type: 'placed', call: out(), video: true });
       expect(r.state.activeCallId).to.equal('o1');
       expect(r.state.call).to.include({ id: 'o1', status: 'PENDING', direction: 'outgoing', video: true });
-      expect(r.effects).to.deep.equal([{ kind: 'announce', text: 'Calling 10006…' }]);
+      expect(english(r.effects)).to.deep.equal([{ kind: 'announce', text: 'Calling 10006…' }]);
     });
 
     it('statuses of a call: one event each, the timer starts once, HOLD marks it held', () => {
@@ -170,8 +177,15 @@ describe('call-state reduce()', () => {
     it('final statuses take the call off the list, keep it as the last call and say what went wrong', () => {
       const cases: [CallSnapshot['status'], string | undefined, string | null, string][] = [
         ['FINISH', undefined, null, 'Call ended'],
-        ['BUSY', 'Busy Here', 'busy', '10006 is busy (Busy Here).'],
-        ['FAILED', 'Not Found', 'call-failed', 'The call to 10006 failed: Not Found.'],
+        ['BUSY', 'Busy Here', 'busy', '10006 is busy or declined the call.'],
+        ['BUSY', undefined, 'busy', '10006 is busy.'],
+        ['FAILED', 'Not Found', 'call-failed', 'There is no 10006: check the number.'],
+        ['FAILED', 'Request Timeout', 'call-failed', '10006 did not answer.'],
+        ['FAILED', 'Decline', 'call-failed', '10006 declined the call.'],
+        ['FAILED', 'Temporarily Unavailable', 'call-failed', '10006 cannot be reached right now.'],
+        ['FAILED', 'Forbidden', 'call-failed', 'This phone may not call 10006.'],
+        ['FAILED', 'Service Unavailable', 'call-failed', 'The call server could not connect the call. Try again later.'],
+        ['FAILED', 'Unsupported Media Type', 'call-failed', 'The call with 10006 failed (Unsupported Media Type).'],
         ['FINISH', 'Media Failure', 'media-failed', 'No audio connection: check the network.'],
       ];
       for (const [final, reason, code, text] of cases) {
@@ -181,15 +195,15 @@ describe('call-state reduce()', () => {
         expect(r.state.lastCall).to.include({ id: 'o1', status: final });
         expect(r.state.call, 'shown as the last call').to.equal(r.state.lastCall);
         expect(errorCodes(r)).to.deep.equal(code ? [code] : []);
-        expect(r.effects.at(-1)).to.deep.equal({ kind: 'announce', text });
+        expect(said(r)).to.deep.equal({ kind: 'announce', text });
       }
     });
 
     it('a local failure is the error shown', () => {
-      const failure = { code: 'media-denied' as const, message: 'Microphone access was denied.' };
+      const failure = { code: 'media-denied' as const, text: ['engine.micDenied'] as const };
       const r = reduce(after({ type: 'placed', call: out(), video: false }), { type: 'call-status', callId: 'o1', status: 'FAILED', failure });
       expect(r.state.error).to.deep.equal(failure);
-      expect(callStatuses(r)).to.deep.equal(['o1 FAILED Microphone access was denied.']);
+      expect(callStatuses(r), 'the event carries the code, not a sentence').to.deep.equal(['o1 FAILED media-denied']);
     });
 
     it('media-failed: the call is hung up toward the server and fails with media-failed', () => {
@@ -215,8 +229,8 @@ describe('call-state reduce()', () => {
     });
 
     it('fail: the error is shown, fired and announced', () => {
-      const r = reduce(registered, { type: 'fail', error: { code: 'call-failed', message: 'No.' } });
-      expect(r.state.error).to.deep.equal({ code: 'call-failed', message: 'No.' });
+      const r = reduce(registered, { type: 'fail', error: { code: 'call-failed', text: ['No.'] } });
+      expect(r.state.error).to.deep.equal({ code: 'call-failed', text: ['No.'] });
       expect(kinds(r)).to.deep.equal(['error', 'announce']);
     });
   });
@@ -227,7 +241,7 @@ describe('call-state reduce()', () => {
       expect(r.state.call).to.include({ id: 'i1', status: 'NEW', direction: 'incoming' });
       expect(r.state.activeCallId).to.equal(null);
       expect(r.effects[0]).to.deep.equal({ kind: 'incoming-call', detail: { callId: 'i1', caller: '10007', visibleName: '10007' } });
-      expect(r.effects.at(-1)).to.deep.equal({ kind: 'announce', text: 'Incoming call from 10007' });
+      expect(said(r)).to.deep.equal({ kind: 'announce', text: 'Incoming call from 10007' });
       expect(reduce(r.state, { type: 'incoming', call: inc() }).state, 'the same call twice').to.equal(r.state);
     });
 
@@ -235,7 +249,7 @@ describe('call-state reduce()', () => {
       const r = reduce(inCall(), { type: 'incoming', call: inc() });
       expect(r.state.calls.map((c) => c.id)).to.deep.equal(['o1', 'i1']);
       expect(r.state.call!.id).to.equal('o1');
-      expect(r.effects.at(-1)).to.deep.equal({ kind: 'announce', text: 'Call waiting from 10007' });
+      expect(said(r)).to.deep.equal({ kind: 'announce', text: 'Call waiting from 10007' });
     });
 
     it('a call beyond max-calls, or while the phone cannot take calls, is turned away (busy)', () => {
@@ -377,7 +391,7 @@ describe('call-state reduce()', () => {
       expectRefused(registered, { type: 'dtmf', digits: '1' }, 'invalid-state');
       const r = reduce(inCall(), intent({ type: 'dtmf', digits: '12a#' }));
       expect(commands(r)).to.deep.equal([{ op: 'dtmf', callId: 'o1', digits: '12A#' }]);
-      expect(r.effects.at(-1)).to.deep.equal({ kind: 'announce', text: 'Sent 12a#' });
+      expect(said(r)).to.deep.equal({ kind: 'announce', text: 'Sent 12a#' });
     });
 
     it('transfer: a checked target, a connected call', () => {
@@ -406,12 +420,12 @@ describe('call-state reduce()', () => {
       expect(kinds(still)).to.deep.equal(['call-quality']);
       const warned = reduce(still.state, quality(poor), 9000);
       expect(warned.state.call!.quality!.warned).to.equal(true);
-      expect(warned.effects.at(-1)).to.deep.equal({ kind: 'announce', text: 'Poor connection with 10006: you may be hard to hear.' });
+      expect(said(warned)).to.deep.equal({ kind: 'announce', text: 'Poor connection with 10006: you may be hard to hear.' });
       const again = reduce(warned.state, quality(poor), 11_000);
       expect(kinds(again)).to.deep.equal(['call-quality']);
       const better = reduce(again.state, quality(good), 13_000);
       expect(better.state.call!.quality).to.deep.equal(good);
-      expect(better.effects.at(-1)).to.deep.equal({ kind: 'announce', text: 'The connection with 10006 is better again.' });
+      expect(said(better)).to.deep.equal({ kind: 'announce', text: 'The connection with 10006 is better again.' });
     });
 
     it('quality: ignored for a call that is not connected, or unknown (state unchanged)', () => {

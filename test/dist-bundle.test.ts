@@ -189,12 +189,13 @@ describe('dist/sip-phone.js in a plain page', function () {
       if (strict) expect((win as unknown as { cspViolations: string[] }).cspViolations).to.deep.equal([]);
     });
   }
-  for (const { configured, files } of [
-    { configured: true, files: ['/dist/sip-phone-base.js', '/dist/sip-phone.js'] },
-    { configured: false, files: ['/dist/connect-form.js', '/dist/sip-phone-base.js', '/dist/sip-phone.js'] },
-  ]) it(`a page that only shows a phone ${configured ? 'configured by attributes fetches the shell and its base' : 'without settings also fetches its connection form'}, nothing more`, async () => {
+  for (const { configured, lang, files } of [
+    { configured: true, lang: 'en', files: ['/dist/sip-phone-base.js', '/dist/sip-phone.js'] },
+    { configured: false, lang: 'en', files: ['/dist/connect-form.js', '/dist/sip-phone-base.js', '/dist/sip-phone.js'] },
+    { configured: true, lang: 'ru', files: ['/dist/ru.js', '/dist/sip-phone-base.js', '/dist/sip-phone.js'] },
+  ]) it(`a page that only shows a phone ${configured ? 'configured by attributes fetches the shell and its base' : 'without settings also fetches its connection form'}${lang === 'ru' ? ', and the Russian messages in a Russian page' : ''}, nothing more`, async () => {
     const page = document.createElement('iframe');
-    page.srcdoc = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>idle phone</title>
+    page.srcdoc = `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>idle phone</title>
       <script type="module" src="${BUNDLE}"></script></head>
       <body>${configured ? `<sip-phone wcs-url="${gateway!.url}" sip-login="10005"></sip-phone>` : '<sip-phone></sip-phone>'}</body></html>`;
     const loaded = new Promise((resolve) => page.addEventListener('load', resolve, { once: true }));
@@ -206,6 +207,7 @@ describe('dist/sip-phone.js in a plain page', function () {
       await waitFor(() => inShadow(phone, '[part~="connect-button"]'), () => 'the phone should render');
       // Give a lazy load, if any were started, the time to show up.
       await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(inShadow(phone, '[part~="connect-button"]')!.textContent!.trim()).to.equal(lang === 'ru' ? 'Подключиться' : 'Connect');
       const fetched = win.performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname);
       expect(fetched.filter((p) => p.endsWith('.js')).sort()).to.deep.equal(files);
     } finally {

@@ -35,12 +35,12 @@ describe('<sip-call-controls>', () => {
     const { el, update } = await controls();
     update({ call: callSnapshot({ status: 'ESTABLISHED', connectedAt: performance.now() - 65_000 }) });
     await el.updateComplete;
-    expect(names(el).slice(0, 4)).to.deep.equal(['Mute', 'Hold', 'Transfer', 'Hangup']);
+    expect(names(el).slice(0, 4)).to.deep.equal(['Mute', 'Hold', 'Keypad', 'Transfer']);
     expect(el.shadowRoot!.querySelector('[role=timer]')!.textContent).to.equal('1:05');
     await expect(el).to.be.accessible();
     update({ call: callSnapshot({ status: 'HOLD', held: true, muted: true, connectedAt: performance.now() }) });
     await el.updateComplete;
-    expect(names(el)).to.deep.equal(['Unmute', 'Unhold', 'Transfer', 'Hangup']);
+    expect(names(el)).to.deep.equal(['Unmute', 'Unhold', 'Keypad', 'Transfer', 'Hangup']);
     const pressed = [...el.shadowRoot!.querySelectorAll('button[aria-pressed=true]')].length;
     expect(pressed).to.equal(2);
     await expect(el).to.be.accessible();
@@ -59,16 +59,26 @@ describe('<sip-call-controls>', () => {
 });
 
 describe('<sip-call-controls> SIP functions', () => {
-  it('shows a 12-key keypad in a connected call and fires sip-dtmf per key', async () => {
+  it('folds a 12-key keypad behind Keypad in a connected call, fires sip-dtmf per key and shows the digits sent', async () => {
     const { el, update } = await controls();
     update({ call: callSnapshot({ status: 'ESTABLISHED', connectedAt: performance.now() }) });
     await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part=keypad]'), 'folded at first').to.equal(null);
+    const toggle = el.shadowRoot!.querySelector<HTMLButtonElement>('[part=keypad-button]')!;
+    expect(toggle.getAttribute('aria-expanded')).to.equal('false');
+    toggle.click();
+    await el.updateComplete;
+    expect(toggle.getAttribute('aria-expanded')).to.equal('true');
     const keys = [...el.shadowRoot!.querySelectorAll('[part=keypad] button')];
     expect(keys.map((k) => k.textContent)).to.deep.equal(['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#']);
     expect(keys[9].getAttribute('aria-label')).to.equal('star');
     await expect(el).to.be.accessible();
     setTimeout(() => (keys[11] as HTMLButtonElement).click());
     expect(((await oneEvent(el, 'sip-dtmf')) as CustomEvent).detail.digits).to.equal('#');
+    expect(el.shadowRoot!.querySelector('[part=dtmf-digits]'), 'no digits sent yet').to.equal(null);
+    update({ call: callSnapshot({ status: 'ESTABLISHED', connectedAt: performance.now(), dtmf: '12#' }) });
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part=dtmf-digits]')!.textContent!.replace(/\s+/g, ' ').trim()).to.equal('Sent 12#');
     update({ call: callSnapshot({ status: 'HOLD', held: true, connectedAt: performance.now() }) });
     await el.updateComplete;
     expect(el.shadowRoot!.querySelector('[part=keypad]')).to.equal(null);

@@ -81,7 +81,7 @@ describe('a "Call us" button through the gateway', function () {
     await visitor.updateComplete;
     callButton(visitor).click();
     await waitUntil(() => errors(events).length === 2, 'no sip-error', { timeout: 8000 });
-    expect(errors(events)[1]).to.deep.equal({ code: 'call-failed', message: 'The call to 10007 failed: Forbidden.' });
+    expect(errors(events)[1]).to.deep.equal({ code: 'call-failed', message: 'This phone may not call 10007.' });
     await waitForAttr(visitor, 'session-status', 'DISCONNECTED');
   });
 });

@@ -71,7 +71,7 @@ describe('<sip-phone mode="click-to-call">', () => {
     const { el, engine, errors } = await c2c();
     callButton(el).click();
     await waitUntil(() => engine.log.includes('connect'), 'no connect');
-    engine.session('FAILED', { code: 'registration-failed', message: 'The call server refused this call button: Unknown app key.' });
+    engine.session('FAILED', { code: 'registration-failed', text: ['engine.buttonRefused', 'Unknown app key'] });
     await settle(el);
     expect(errors.map((e) => e.code)).to.deep.equal(['registration-failed']);
     expect(phoneText(el)).to.contain('refused this call button');

@@ -206,8 +206,8 @@ describe('two <sip-phone> elements through the gateway', () => {
       await connectBoth(a, b);
       await dial(a, '10099');
       await waitForAttr(a, 'call-status', 'FAILED');
-      expect(errors(aEvents)).to.deep.equal([{ code: 'call-failed', message: 'The call to 10099 failed: Not Found.' }]);
-      expect(phoneText(a)).to.contain('The call to 10099 failed: Not Found.');
+      expect(errors(aEvents)).to.deep.equal([{ code: 'call-failed', message: 'There is no 10099: check the number.' }]);
+      expect(phoneText(a)).to.contain('There is no 10099: check the number.');
       await dial(a, '10006');
       await waitForAttr(b, 'call-status', 'RING');
       button(a, 'Hangup')!.click();

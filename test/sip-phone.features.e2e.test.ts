@@ -73,6 +73,9 @@ describe('SIP functions through the widget', () => {
   it('sends DTMF from the keypad, the keyboard and sendDtmf(), and the gateway receives exactly those digits', async () => {
     const [a, b] = await phones(['10005', '10006']);
     await connect(a, b);
+    deepQuery<HTMLButtonElement>(a, '[part=keypad-button]')!.click();
+    await a.updateComplete;
+    await (deepQuery(a, 'sip-call-controls') as HTMLElement & { updateComplete: Promise<boolean> }).updateComplete;
     deepQuery<HTMLButtonElement>(a, '[part=keypad] button[aria-label="1"]')!.click();
     deepQuery<HTMLButtonElement>(a, '[part=hangup-button]')!.focus();
     await sendKeys({ press: '2' });
@@ -197,5 +200,53 @@ describe('SIP functions through the widget', () => {
     expect(a.callStatus).to.equal('ESTABLISHED');
     a.hangup();
     await waitForAttr(c, 'call-status', 'FINISH');
+  });
+});
+
+describe('Languages and wording through the gateway', () => {
+  const text = (el: SipPhone, part: string) => deepQuery(el, `[part=${part}]`)?.textContent?.replace(/\s+/g, ' ').trim();
+
+  it('a Russian phone and an English one call each other: each speaks its language, audio flows both ways, the events carry status names', async () => {
+    const [a, b] = await phones(['10005', '10006']);
+    a.setAttribute('lang', 'ru');
+    const aEvents = recordEvents(a);
+    await waitFor(async () => text(a, 'connect-button') === 'Отключиться', 3000, 'the Russian header');
+    const before = trackedPeerConnections().length;
+    b.call('10005');
+    await waitForAttr(a, 'call-status', 'RING');
+    expect(text(a, 'alert')).to.equal('Вам звонит 10006');
+    expect(text(b, 'call-text')).to.match(/^(Calling|Ringing) 10005…$/);
+    button(a, 'Ответить')!.click();
+    await waitForAttr(a, 'call-status', 'ESTABLISHED');
+    await waitForAttr(b, 'call-status', 'ESTABLISHED');
+    const [pcB, pcA] = trackedPeerConnections().slice(before);
+    expect(await growth(() => inboundAudioBytes(pcA), 1500), 'audio to the Russian phone').to.be.greaterThan(2000);
+    expect(await growth(() => inboundAudioBytes(pcB), 1500), 'audio to the English phone').to.be.greaterThan(2000);
+    expect(await growth(() => audioEnergy(pcA), 1500), 'audible').to.be.greaterThan(0.001);
+    expect(text(a, 'call-text')).to.equal('Разговор с 10006');
+    expect(text(b, 'call-text')).to.equal('Connected to 10005');
+    // The keypad opens on demand and lists what was sent.
+    button(a, 'Клавиатура')!.click();
+    await waitFor(async () => deepQuery(a, '[part=keypad]') !== null, 2000, 'the keypad');
+    deepQuery<HTMLButtonElement>(a, '[part=keypad] button[aria-label="4"]')!.click();
+    a.sendDtmf('2#');
+    await waitFor(async () => text(a, 'dtmf-digits') === 'Отправлено 42#', 2000, 'the digits sent');
+    await waitFor(async () => (await gatewayOf().findAll()).some((leg) => leg.dtmf === '42#'), 3000, 'the gateway got 42#');
+    b.hangup();
+    await waitForAttr(a, 'call-status', 'FINISH');
+    expect(text(a, 'last-call')).to.equal('Звонок завершён');
+    expect(callStatuses(aEvents)).to.include.members(['RING', 'ESTABLISHED', 'FINISH']);
+    await expect(a).to.be.accessible();
+  });
+
+  it('a call that stops ringing is a missed call, and the caller keeps the number for redial', async () => {
+    const [a, b] = await phones(['10005', '10006']);
+    a.call('10006');
+    await waitForAttr(b, 'call-status', 'RING');
+    a.hangup();
+    await waitForAttr(b, 'call-status', 'FINISH');
+    await waitFor(async () => text(b, 'last-call') === 'Missed call from 10005', 3000, 'the missed call');
+    await waitFor(async () => deepQuery<HTMLInputElement>(a, '[part=number]')?.value === '10006', 3000, 'redial number');
+    expect(phoneText(b)).not.to.contain('Request Terminated');
   });
 });

@@ -122,7 +122,7 @@ describe('<sip-phone> settings a person can correct', () => {
     button(el, 'Connect')!.focus();
     button(el, 'Connect')!.click();
     await waitUntil(() => engine.listener, 'the phone connects');
-    engine.session('FAILED', { code: 'registration-failed', message: 'The server refused the login for 10005: Forbidden. Check the login and password.', field: 'sip-password' });
+    engine.session('FAILED', { code: 'registration-failed', text: ['engine.loginRefused', '10005', 'Forbidden'], field: 'sip-password' });
     await settle(el);
     const form = part(el, 'form')!;
     expect(form).to.exist;
@@ -150,7 +150,7 @@ describe('<sip-phone> settings a person can correct', () => {
   it('an unreachable server marks the URL; Change settings opens the form on a configured phone, Cancel closes it', async () => {
     const { el, engine } = await setup();
     await el.connect();
-    engine.session('FAILED', { code: 'server-unreachable', message: 'Could not reach the call server at ws://127.0.0.1:9.', field: 'wcs-url' });
+    engine.session('FAILED', { code: 'server-unreachable', text: ['engine.unreachable', 'ws://127.0.0.1:9'], field: 'wcs-url' });
     await settle(el);
     expect(el.shadowRoot!.querySelector('#wcs-url')!.getAttribute('aria-invalid')).to.equal('true');
     button(el, 'Cancel')!.click();

@@ -6,7 +6,7 @@ import { backoffDelay } from '../src/controllers/reconnect.js';
 import { registered, settle, setup } from './fake-phone.js';
 import { button, phoneText } from './phone-helpers.js';
 
-const lost = { code: 'connection-lost' as const, message: 'The connection to the call server was lost.' };
+const lost = { code: 'connection-lost' as const, text: ['engine.lost'] as const };
 const sessionEvents = (events: Event[]) =>
   events.filter((e): e is SipSessionStatusEvent => e.type === 'sip-session-status').map((e) => e.detail);
 const connects = (log: string[]) => log.filter((l) => l === 'connect').length;
@@ -41,7 +41,7 @@ describe('<sip-phone> reconnecting', () => {
     expect(engine.connectOptions).to.include({ resumeToken: 'token-1', keepAlive: true });
     expect(el.sessionStatus).to.equal('CONNECTING');
     // The attempt fails: the next one waits about twice as long; no second sip-error.
-    engine.session('FAILED', { code: 'server-unreachable', message: 'Could not reach the call server at ws://127.0.0.1:9.' });
+    engine.session('FAILED', { code: 'server-unreachable', text: ['engine.unreachable', 'ws://127.0.0.1:9'] });
     await settle(el);
     const retries = sessionEvents(events).filter((d) => d.status === 'RECONNECTING');
     expect(retries.map((r) => r.attempt)).to.deep.equal([1, 2]);
@@ -84,7 +84,7 @@ describe('<sip-phone> reconnecting', () => {
 
   it('does not retry a refused login, nor with no-reconnect, nor a session that never came up', async () => {
     const refused = await registered();
-    refused.engine.session('FAILED', { code: 'registration-failed', message: 'refused' });
+    refused.engine.session('FAILED', { code: 'registration-failed', text: ['engine.loginRefused', '10005', 'Forbidden'] });
     await settle(refused.el);
     expect(refused.el.sessionStatus).to.equal('FAILED');
     expect(button(refused.el, 'Connect')).to.exist;
@@ -93,7 +93,7 @@ describe('<sip-phone> reconnecting', () => {
     off.engine.session('DISCONNECTED', lost);
     const never = await setup();
     await never.el.connect();
-    never.engine.session('FAILED', { code: 'server-unreachable', message: 'Could not reach the call server.' });
+    never.engine.session('FAILED', { code: 'server-unreachable', text: ['engine.unreachable', 'ws://127.0.0.1:9'] });
     await aTimeout(1400);
     expect(connects(refused.engine.log)).to.equal(1);
     expect(connects(off.engine.log)).to.equal(1);

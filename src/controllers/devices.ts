@@ -1,6 +1,17 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { DeviceOption, DevicesState, PhoneError } from '../call-context.js';
 import type { DeviceKind } from '../engine/engine.js';
+import { addMessages } from '../i18n.js';
+
+addMessages('en', {
+  'device.gone.microphone': (label) => `The microphone "${label}" is gone: the phone uses the default microphone now.`,
+  'device.gone.speaker': (label) => `The speaker "${label}" is gone: the phone uses the default speaker now.`,
+  'device.gone.camera': (label) => `The camera "${label}" is gone: the phone uses the default camera now.`,
+  'device.switch.microphone': (why) => `The phone could not switch the microphone: ${why}`,
+  'device.switch.speaker': (why) => `The phone could not switch the speaker: ${why}`,
+  'device.switch.camera': (why) => `The phone could not switch the camera: ${why}`,
+  'device.micFailed': (why) => `The microphone could not be opened (${why}).`,
+});
 
 /** What the controller needs from the phone. */
 export interface DevicesAccess {
@@ -27,7 +38,6 @@ interface Remembered {
 }
 
 const LISTS = { microphone: 'microphones', speaker: 'speakers', camera: 'cameras' } as const;
-const NAMES: Record<DeviceKind, string> = { microphone: 'microphone', speaker: 'speaker', camera: 'camera' };
 /** Pseudo-devices the browser lists besides the real ones (Chromium's "default" and "communications"). */
 const ALIASES = new Set(['default', 'communications', '']);
 
@@ -69,14 +79,13 @@ export class DevicesController implements ReactiveController {
       return;
     }
     this.#raw = devices;
-    const list = (kind: MediaDeviceKind, name: string) =>
-      devices
-        .filter((d) => d.kind === kind && !ALIASES.has(d.deviceId))
-        .map((d, i) => ({ id: d.deviceId, label: d.label || `${name} ${i + 1}` }));
+    // Labels are empty until the page may capture; <sip-devices> numbers those ("Microphone 2").
+    const list = (kind: MediaDeviceKind) =>
+      devices.filter((d) => d.kind === kind && !ALIASES.has(d.deviceId)).map((d) => ({ id: d.deviceId, label: d.label }));
     const lists = {
-      microphones: list('audioinput', 'Microphone'),
-      speakers: list('audiooutput', 'Speaker'),
-      cameras: list('videoinput', 'Camera'),
+      microphones: list('audioinput'),
+      speakers: list('audiooutput'),
+      cameras: list('videoinput'),
     };
     const before = this.access.devices();
     const patch: { -readonly [K in keyof DevicesState]?: DevicesState[K] } = { ...lists };
@@ -107,10 +116,7 @@ export class DevicesController implements ReactiveController {
     if (volume !== undefined && volume !== before.volume) this.access.setVolume(volume);
     for (const kind of taken) await this.#switch(kind, patch[kind] as string);
     for (const [kind, gone] of lost) {
-      this.access.error({
-        code: 'device-lost',
-        message: `The ${NAMES[kind]} "${gone.label}" is gone: the phone uses the default ${NAMES[kind]} now.`,
-      });
+      this.access.error({ code: 'device-lost', text: [`device.gone.${kind}`, gone.label] });
       await this.#switch(kind, '');
     }
   }
@@ -178,10 +184,7 @@ export class DevicesController implements ReactiveController {
       const name = (error as Error).name;
       this.access.error({
         code: 'media-denied',
-        message:
-          name === 'NotAllowedError'
-            ? 'Microphone access was denied. Allow the microphone and try again.'
-            : `The microphone could not be opened (${(error as Error).message || name}).`,
+        text: name === 'NotAllowedError' ? ['engine.micDenied'] : ['device.micFailed', (error as Error).message || name],
       });
     }
   }
@@ -191,7 +194,7 @@ export class DevicesController implements ReactiveController {
     try {
       await this.access.switchCalls(kind, deviceId || this.#defaultId(kind));
     } catch (error) {
-      this.access.error({ code: 'device-lost', message: `The phone could not switch the ${NAMES[kind]}: ${(error as Error).message}` });
+      this.access.error({ code: 'device-lost', text: [`device.switch.${kind}`, (error as Error).message] });
     }
   }
 

@@ -128,8 +128,13 @@ export interface EngineCall {
 
 export interface EngineFailure {
   code: ErrorCode;
-  /** A sentence a person can read. */
-  message: string;
+  /**
+   * What a person reads, as a message key and its arguments (never a sentence: the phone
+   * translates it). The keys of WcsEngine are `engine.*`, in English in `phone-messages.ts`.
+   */
+  text: readonly [key: string, ...args: string[]];
+  /** The server's own reason phrase, when it gave one ("Forbidden"). */
+  reason?: string;
   /** The connection setting at fault (`wcs-url`, `sip-password`), when one is. */
   field?: string;
 }

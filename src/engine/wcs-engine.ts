@@ -90,15 +90,11 @@ export function stopLogBuffering(): void {
   };
 }
 
-/** Turns a local media error from the websdk into a sentence and a code. */
+/** Turns a local media error from the websdk into a code and a message key. */
 export function mediaFailure(message: string): EngineFailure {
-  if (/denied|not ?allowed|permission/i.test(message)) {
-    return { code: 'media-denied', message: 'Microphone access was denied. Allow the microphone and try again.' };
-  }
-  if (/not ?found|no device|requested device/i.test(message)) {
-    return { code: 'media-denied', message: 'No microphone was found. Connect one and try again.' };
-  }
-  return { code: 'call-failed', message: `The call failed in this browser: ${message}` };
+  if (/denied|not ?allowed|permission/i.test(message)) return { code: 'media-denied', text: ['engine.micDenied'] };
+  if (/not ?found|no device|requested device/i.test(message)) return { code: 'media-denied', text: ['engine.noMic'] };
+  return { code: 'call-failed', text: ['engine.mediaFailed', message] };
 }
 
 /**
@@ -304,7 +300,7 @@ export class WcsEngine implements Engine {
       .catch((error: Error) => {
         listener.sessionStatus('FAILED', {
           code: 'engine-unavailable',
-          message: `The phone could not start a session: ${error.message}`,
+          text: ['engine.noSession', error.message],
         });
       });
   }
@@ -343,11 +339,12 @@ export class WcsEngine implements Engine {
     const refused = (): EngineFailure => ({
       code: 'registration-failed',
       ...(options.login ? { field: 'sip-password' } : {}),
-      message: /too many requests/i.test(refusal ?? '')
-        ? `Too many failed sign-ins for ${options.login ?? 'this account'}: wait a minute, then try again.`
+      reason: refusal,
+      text: /too many requests/i.test(refusal ?? '')
+        ? ['engine.throttled', options.login ?? '']
         : options.appKey && !options.login
-          ? `The call server refused this call button: ${refusal}.`
-          : `The server refused the login for ${options.login ?? 'this account'}: ${refusal}. Check the login and password.`,
+          ? ['engine.buttonRefused', refusal ?? '']
+          : ['engine.loginRefused', options.login ?? '', refusal ?? ''],
     });
     const ended = (status: 'DISCONNECTED' | 'FAILED') => {
       if (!current()) return;
@@ -361,15 +358,12 @@ export class WcsEngine implements Engine {
       if (refusal) {
         listener.sessionStatus('FAILED', refused());
       } else if (established) {
-        listener.sessionStatus(status, { code: 'connection-lost', message: 'The connection to the call server was lost.' });
+        listener.sessionStatus(status, { code: 'connection-lost', text: ['engine.lost'] });
       } else {
         listener.sessionStatus(status, {
           code: 'server-unreachable',
           field: 'wcs-url',
-          message:
-            status === 'FAILED'
-              ? `Could not reach the call server at ${options.url}.`
-              : `The call server at ${options.url} closed the connection.`,
+          text: [status === 'FAILED' ? 'engine.unreachable' : 'engine.closed', options.url],
         });
       }
     };
@@ -446,7 +440,7 @@ export class WcsEngine implements Engine {
     } catch (error) {
       this.#listener?.callStatus(tracked.info, 'FAILED', undefined, {
         code: 'call-failed',
-        message: `The call could not be answered: ${(error as Error).message}`,
+        text: ['engine.answerFailed', (error as Error).message],
       });
       this.hangup(callId);
     }

@@ -173,7 +173,7 @@ describe("connection options through Kamailio + rtpengine (media mode 'relay')",
     await waitForAttr(caller, 'session-status', 'REGISTERED');
     caller.call('10007');
     await waitForAttr(caller, 'call-status', 'FAILED');
-    expect(errors(callerEvents)).to.deep.equal([{ code: 'call-failed', message: 'The call to 10007 failed: Not Found.' }]);
+    expect(errors(callerEvents)).to.deep.equal([{ code: 'call-failed', message: 'There is no 10007: check the number.' }]);
   });
 
   it('no-register with a wrong password: the session opens (nothing checks it yet), but Kamailio refuses the INVITE', async () => {
@@ -183,7 +183,7 @@ describe("connection options through Kamailio + rtpengine (media mode 'relay')",
     await waitForAttr(a, 'session-status', 'ESTABLISHED');
     a.call('10010');
     await waitForAttr(a, 'call-status', 'FAILED');
-    expect(errors(events)).to.deep.equal([{ code: 'call-failed', message: 'The call to 10010 failed: Forbidden.' }]);
+    expect(errors(events)).to.deep.equal([{ code: 'call-failed', message: 'This phone may not call 10010.' }]);
     const seen = await baresipEvents('10010');
     expect(seen.map((e) => e.type).filter((type) => type.startsWith('CALL_'))).to.deep.equal([]);
   });
@@ -223,7 +223,7 @@ describe("sip-outbound-proxy + sip-port through Kamailio (media mode 'gateway')"
     a.call('10012');
     await waitForAttr(a, 'call-status', 'FAILED');
     expect(statuses(events)).to.not.include('ESTABLISHED');
-    expect(errors(events)).to.deep.equal([{ code: 'call-failed', message: 'The call to 10012 failed: Request Timeout.' }]);
+    expect(errors(events)).to.deep.equal([{ code: 'call-failed', message: '10012 did not answer.' }]);
     const seen = await baresipEvents('10012');
     expect(seen.map((e) => e.type).filter((type) => type.startsWith('CALL_'))).to.deep.equal([]);
   });

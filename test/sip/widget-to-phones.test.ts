@@ -269,7 +269,7 @@ describe("widget and real SIP phones through Kamailio + rtpengine (media mode 'r
     const events = recordEvents(a);
     a.call('10099');
     await waitForAttr(a, 'call-status', 'FAILED');
-    expect(errors(events)).to.deep.equal([{ code: 'call-failed', message: 'The call to 10099 failed: Not Found.' }]);
+    expect(errors(events)).to.deep.equal([{ code: 'call-failed', message: 'There is no 10099: check the number.' }]);
   });
 });
 
