@@ -132,6 +132,22 @@ describe('<sip-phone> in English and Russian', () => {
     expect(en.length).to.be.greaterThan(100);
     expect(ru).to.deep.equal(en);
   });
+
+  it('every message renders, takes as many arguments in both languages, and shows each of them', () => {
+    const en = messagesOf('en');
+    const ru = messagesOf('ru');
+    for (const [key, message] of Object.entries(en)) {
+      const arity = typeof message === 'function' ? message.length : 0;
+      expect(typeof ru[key] === 'function' ? ru[key].length : 0, `${key}: arguments`).to.equal(arity);
+      const args = Array.from({ length: arity }, (_, i) => `«arg${i}»`);
+      for (const [lang, catalog] of [['en', en], ['ru', ru]] as const) {
+        const m = catalog[key]!;
+        const out = typeof m === 'function' ? m(...args) : m;
+        expect(out.trim(), `${lang} ${key}`).not.to.equal('');
+        for (const arg of args) expect(out, `${lang} ${key} shows ${arg}`).to.contain(arg);
+      }
+    }
+  });
 });
 
 describe('<sip-phone> wording', () => {
