@@ -48,7 +48,7 @@ async function startDemo(): Promise<{ url: string; child: ChildProcess }> {
   return { url, child };
 }
 
-/** Runs `fn` on the n-th phone of the page (0: 10005, 1: 10006, 2: one without settings). */
+/** The n-th phone of the page (0: 10005, 1: 10006, 2: one without settings). */
 function phone(page: Page, n: number): Promise<ElementHandle<Element>> {
   return page.evaluateHandle((i) => document.querySelectorAll('sip-phone')[i]!, n) as Promise<ElementHandle<Element>>;
 }
@@ -64,48 +64,35 @@ async function attr(page: Page, n: number, name: string, value: string): Promise
   );
 }
 
-/** Waits until an element with `part` shows inside the phone (through shadow roots). */
+/**
+ * Defined in every page: the element with `part` inside the n-th phone, through shadow
+ * roots (the phones' children have shadow roots of their own).
+ */
+const FIND_PART = `globalThis.findPart = (n, part) => {
+  const find = (root) => {
+    if (!root) return null;
+    const hit = root.querySelector('[part~="' + part + '"]');
+    if (hit) return hit;
+    for (const el of root.querySelectorAll('*')) {
+      const inner = find(el.shadowRoot);
+      if (inner) return inner;
+    }
+    return null;
+  };
+  return find(document.querySelectorAll('sip-phone')[n]?.shadowRoot);
+};`;
+
+type FindPart = (n: number, part: string) => HTMLElement | null;
+
+/** Waits until an element with `part` shows inside the phone. */
 async function part(page: Page, n: number, name: string): Promise<void> {
-  await page.waitForFunction(
-    (i, p) => {
-      const find = (root: ShadowRoot | null | undefined): Element | null => {
-        if (!root) return null;
-        const hit = root.querySelector(`[part~="${p}"]`);
-        if (hit) return hit;
-        for (const el of root.querySelectorAll('*')) {
-          const inner = find(el.shadowRoot);
-          if (inner) return inner;
-        }
-        return null;
-      };
-      return find(document.querySelectorAll('sip-phone')[i]?.shadowRoot) !== null;
-    },
-    { timeout: 15_000 },
-    n,
-    name,
-  );
+  await page.waitForFunction((i, p) => (globalThis as unknown as { findPart: FindPart }).findPart(i, p) !== null, { timeout: 15_000 }, n, name);
 }
 
-/** Clicks the element with `part` inside the phone (through shadow roots). */
+/** Clicks the element with `part` inside the phone. */
 async function click(page: Page, n: number, name: string): Promise<void> {
   await part(page, n, name);
-  await page.evaluate(
-    (i, p) => {
-      const find = (root: ShadowRoot | null | undefined): HTMLElement | null => {
-        if (!root) return null;
-        const hit = root.querySelector<HTMLElement>(`[part~="${p}"]`);
-        if (hit) return hit;
-        for (const el of root.querySelectorAll('*')) {
-          const inner = find(el.shadowRoot);
-          if (inner) return inner;
-        }
-        return null;
-      };
-      find(document.querySelectorAll('sip-phone')[i]?.shadowRoot)!.click();
-    },
-    n,
-    name,
-  );
+  await page.evaluate((i, p) => (globalThis as unknown as { findPart: FindPart }).findPart(i, p)!.click(), n, name);
 }
 
 async function shoot(page: Page, n: number, file: string): Promise<void> {
@@ -159,6 +146,7 @@ async function main(): Promise<void> {
         // tsx compiles this script with esbuild's keepNames, which wraps named functions in
         // __name(...): the functions sent to the page must find it.
         await page.evaluateOnNewDocument('globalThis.__name = (f) => f');
+        await page.evaluateOnNewDocument(FIND_PART);
         // The page's language, before its phones first render.
         await page.evaluateOnNewDocument((l) => {
           document.addEventListener('readystatechange', () => document.documentElement.setAttribute('lang', l), { once: true });

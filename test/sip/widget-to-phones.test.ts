@@ -260,7 +260,8 @@ describe("widget and real SIP phones through Kamailio + rtpengine (media mode 'r
     button(a, 'Connect')!.click();
     await waitFor(() => errors(events).length > 0, 8000, 'no sip-error');
     expect(errors(events)[0].code).to.equal('registration-failed');
-    expect(phoneText(a)).to.contain('refused the login for 10005');
+    // The form comes back with the message (its module loads first, on a configured phone).
+    await waitFor(() => phoneText(a).includes('refused the login for 10005'), 3000, 'the message is shown');
     expect(phoneText(a)).to.contain('Forbidden');
   });
 
