@@ -18,16 +18,18 @@ import { benchEndurance, type EnduranceResult } from './parts/endurance.js';
 import { benchCapacity, type CapacityResult } from './parts/capacity.js';
 import { benchRender, type RenderResult } from './parts/render.js';
 import { benchSipAudio, stackInfo, type SipAudioResult } from './parts/sip-audio.js';
+import { benchLoad, type LoadResult } from './parts/load.js';
 import type { BenchContext } from './parts/context.js';
 
-const PARTS = ['setup', 'endurance', 'capacity', 'render', 'sip-audio'] as const;
+const PARTS = ['setup', 'endurance', 'capacity', 'render', 'load', 'sip-audio'] as const;
 /** The parts that run by default: sip-audio only inside the SIP stack (`npm run bench:sip`). */
 const DEFAULT_PARTS = PARTS.filter((part) => part !== 'sip-audio' || !!process.env['SIP_STACK_INFO']);
 type Part = (typeof PARTS)[number];
 
 const USAGE = `Usage: npm run bench -- [options]
 
-Parts (all by default): setup, endurance, capacity, render; and sip-audio (first audio through
+Parts (all by default): setup, endurance, capacity, render, load (the gateway under Node
+clients, no browser); and sip-audio (first audio through
 Kamailio + rtpengine + baresip, per media mode), which needs the SIP stack: npm run bench:sip.
   --only LIST          comma-separated parts to run, e.g. --only setup,render
   --calls N            setup: calls per side, after the warm-up (default 20)
@@ -36,7 +38,8 @@ Kamailio + rtpengine + baresip, per media mode), which needs the SIP stack: npm 
   --talk-ms MS         endurance: talk time per call (default 1000)
   --every N            endurance: heap trend sample every N cycles (default 25)
   --levels LIST        capacity: concurrent calls per level (default 10,20,40)
-  --measure-ms MS      capacity: measurement window per level (default 10000)
+  --measure-ms MS      capacity and load: measurement window per level (default 10000)
+  --load-levels LIST   load: concurrent calls per level (default 10,20,40,80)
   --reps N             render: insertions per element and state (default 200)
   --sip-calls N        sip-audio: calls per media mode, after one warm-up (default 10)
   --out DIR            where latest.json and latest.svg go (default bench/results)
@@ -68,6 +71,7 @@ export interface BenchResults {
   endurance?: EnduranceResult;
   capacity?: CapacityResult;
   render?: RenderResult;
+  load?: LoadResult;
   sipAudio?: SipAudioResult;
   errors: Record<string, string>;
   pass: boolean;
@@ -188,6 +192,31 @@ function printSipAudio(r: SipAudioResult): void {
   );
 }
 
+function printLoad(r: LoadResult): void {
+  print(
+    formatTable(
+      `6. The gateway under Node clients (websdk protocol, werift media, no browser): ${r.largestHeld} calls held at most (idle RSS ${r.idle.rssMB} MB)`,
+      ['calls', 'held', 'setup med ms', 'loss %', 'worst %', 'jitter med ms', 'p90', 'max', 'gw CPU %', 'gw CPU %/call', 'gw RSS MB', 'gw KB/call', 'generator CPU %'],
+      r.levels.map((l) => [
+        l.calls,
+        `${l.callsHeld}${l.held ? '' : ' (not held)'}`,
+        l.setupMs.median,
+        l.audio.lossPercent,
+        l.audio.maxLossPercent,
+        l.audio.jitterMs.median,
+        l.audio.jitterMs.p90,
+        l.audio.jitterMs.max,
+        l.gateway.cpuPercent,
+        l.gateway.cpuPercentPerCall,
+        l.gateway.rssMB,
+        l.gateway.rssKBPerCall,
+        l.generatorCpuPercent,
+      ]),
+    ),
+  );
+  if (r.error) print(`WARN load: stopped ${r.error}`);
+}
+
 async function main(): Promise<void> {
   let values;
   try {
@@ -200,6 +229,7 @@ async function main(): Promise<void> {
         'talk-ms': { type: 'string' },
         every: { type: 'string' },
         levels: { type: 'string' },
+        'load-levels': { type: 'string' },
         'measure-ms': { type: 'string' },
         reps: { type: 'string' },
         'sip-calls': { type: 'string' },
@@ -228,6 +258,7 @@ async function main(): Promise<void> {
     talkMs: int('--talk-ms', values['talk-ms'], 1000, 0),
     every: int('--every', values.every, 25),
     levels: (values.levels ?? '10,20,40').split(',').map((s) => int('--levels', s, 0)),
+    loadLevels: (values['load-levels'] ?? '10,20,40,80').split(',').map((s) => int('--load-levels', s, 0)),
     measureMs: int('--measure-ms', values['measure-ms'], 10_000),
     reps: int('--reps', values.reps, 200),
     sipCalls: int('--sip-calls', values['sip-calls'], 10),
@@ -292,6 +323,7 @@ async function main(): Promise<void> {
     );
     results.capacity = await run('capacity', () => benchCapacity(ctx, { levels: options.levels, measureMs: options.measureMs, settleMs: 3000 }), printCapacity);
     results.render = await run('render', () => benchRender(ctx, { reps: options.reps, warmup: 10 }), printRender);
+    results.load = await run('load', () => benchLoad({ levels: options.loadLevels, measureMs: options.measureMs, settleMs: 3000 }, log), printLoad);
     results.sipAudio = await run('sip-audio', () => benchSipAudio(ctx, options.sipCalls), printSipAudio);
   } finally {
     await browser.close();
