@@ -19,17 +19,21 @@ import { benchCapacity, type CapacityResult } from './parts/capacity.js';
 import { benchRender, type RenderResult } from './parts/render.js';
 import { benchSipAudio, stackInfo, type SipAudioResult } from './parts/sip-audio.js';
 import { benchLoad, type LoadResult } from './parts/load.js';
+import { benchRtpengineLoad, type RtpengineLoadResult } from './parts/rtpengine-load.js';
 import type { BenchContext } from './parts/context.js';
 
-const PARTS = ['setup', 'endurance', 'capacity', 'render', 'load', 'sip-audio'] as const;
-/** The parts that run by default: sip-audio only inside the SIP stack (`npm run bench:sip`). */
-const DEFAULT_PARTS = PARTS.filter((part) => part !== 'sip-audio' || !!process.env['SIP_STACK_INFO']);
+const PARTS = ['setup', 'endurance', 'capacity', 'render', 'load', 'load-rtpengine', 'sip-audio'] as const;
+/** Parts that need the SIP stack (`npm run bench:sip`). */
+const STACK_PARTS: readonly string[] = ['sip-audio', 'load-rtpengine'];
+/** The parts that run by default: the stack's only inside the SIP stack. */
+const DEFAULT_PARTS = PARTS.filter((part) => !STACK_PARTS.includes(part) || !!process.env['SIP_STACK_INFO']);
 type Part = (typeof PARTS)[number];
 
 const USAGE = `Usage: npm run bench -- [options]
 
 Parts (all by default): setup, endurance, capacity, render, load (the gateway under Node
-clients, no browser); and sip-audio (first audio through
+clients, no browser); and, inside the SIP stack (npm run bench:sip), load-rtpengine (the same
+calls relayed by rtpengine in userspace: the anchor for load's cost per call) and sip-audio (first audio through
 Kamailio + rtpengine + baresip, per media mode), which needs the SIP stack: npm run bench:sip.
   --only LIST          comma-separated parts to run, e.g. --only setup,render
   --calls N            setup: calls per side, after the warm-up (default 20)
@@ -72,6 +76,7 @@ export interface BenchResults {
   capacity?: CapacityResult;
   render?: RenderResult;
   load?: LoadResult;
+  loadRtpengine?: RtpengineLoadResult;
   sipAudio?: SipAudioResult;
   errors: Record<string, string>;
   pass: boolean;
@@ -217,6 +222,28 @@ function printLoad(r: LoadResult): void {
   if (r.error) print(`WARN load: stopped ${r.error}`);
 }
 
+function printRtpengineLoad(r: RtpengineLoadResult): void {
+  print(
+    formatTable(
+      `6b. The anchor: the same calls relayed by rtpengine in userspace (plain RTP, no SRTP): ${r.largestHeld} held at most`,
+      ['calls', 'held', 'loss %', 'jitter med ms', 'p90', 'max', 'rtpengine CPU %', 'CPU %/call', 'rtpengine RSS MB', 'generator CPU %'],
+      r.levels.map((l) => [
+        l.calls,
+        `${l.callsHeld}${l.held ? '' : ' (not held)'}`,
+        l.audio.lossPercent,
+        l.audio.jitterMs.median,
+        l.audio.jitterMs.p90,
+        l.audio.jitterMs.max,
+        l.cpuPercent,
+        l.cpuPercentPerCall,
+        l.rssMB,
+        l.generatorCpuPercent,
+      ]),
+    ),
+  );
+  if (r.error) print(`WARN load-rtpengine: stopped ${r.error}`);
+}
+
 async function main(): Promise<void> {
   let values;
   try {
@@ -249,7 +276,7 @@ async function main(): Promise<void> {
   }
   const only = (values.only ?? DEFAULT_PARTS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
   for (const part of only) if (!PARTS.includes(part as Part)) fail(`unknown part ${part}`);
-  if (only.includes('sip-audio') && !stackInfo()) fail('sip-audio needs the SIP stack: npm run bench:sip');
+  for (const part of only) if (STACK_PARTS.includes(part) && !stackInfo()) fail(`${part} needs the SIP stack: npm run bench:sip`);
   const options = {
     parts: only,
     calls: int('--calls', values.calls, 20),
@@ -324,6 +351,7 @@ async function main(): Promise<void> {
     results.capacity = await run('capacity', () => benchCapacity(ctx, { levels: options.levels, measureMs: options.measureMs, settleMs: 3000 }), printCapacity);
     results.render = await run('render', () => benchRender(ctx, { reps: options.reps, warmup: 10 }), printRender);
     results.load = await run('load', () => benchLoad({ levels: options.loadLevels, measureMs: options.measureMs, settleMs: 3000 }, log), printLoad);
+    results.loadRtpengine = await run('load-rtpengine', () => benchRtpengineLoad(stackInfo()!, options.loadLevels, options.measureMs, log), printRtpengineLoad);
     results.sipAudio = await run('sip-audio', () => benchSipAudio(ctx, options.sipCalls), printSipAudio);
   } finally {
     await browser.close();

@@ -4,7 +4,7 @@
 import type { BenchResults } from '../run.js';
 
 const W = 980;
-const H = 610;
+const H = 890;
 const PANEL_W = 470;
 const PANEL_H = 270;
 const COLORS = { widget: '#2f6fdf', alt: '#13a35a', bare: '#8a9099', line2: '#d9473f', text: '#1b1f24', grid: '#e3e6ea' };
@@ -158,6 +158,35 @@ function renderPanel(r: BenchResults) {
   };
 }
 
+function loadPanel(r: BenchResults) {
+  return (x: number, y: number) => {
+    const l = r.load;
+    if (!l) return skipped(x, y);
+    const rows: Bar[] = l.levels.map((level) => ({
+      label: `${level.calls} calls${level.held ? '' : ' (not held)'}: gateway CPU`,
+      value: level.gateway.cpuPercent,
+      color: COLORS.widget,
+      note: `RSS ${fmt(level.gateway.rssMB)} MB`,
+    }));
+    const quality = l.levels.map((level, i) =>
+      text(x, y + 30 + rows.length * 22 + i * 15, `${level.calls} calls: loss ${fmt(level.audio.lossPercent)} %, jitter ${fmt(level.audio.jitterMs.median)} ms (p90 ${fmt(level.audio.jitterMs.p90)}), ${fmt(level.gateway.cpuPercentPerCall)} % CPU per call; generator ${fmt(level.generatorCpuPercent)} %`, { size: 10 }),
+    );
+    const anchor = r.loadRtpengine;
+    const anchorLines = anchor
+      ? anchor.levels.map((level, i) =>
+          text(x, y + 36 + rows.length * 22 + (quality.length + i) * 15, `rtpengine (plain RTP), ${level.calls} calls: ${fmt(level.cpuPercent)} % CPU, ${fmt(level.cpuPercentPerCall)} % per call, loss ${fmt(level.audio.lossPercent)} %`, { size: 10, color: COLORS.bare }),
+        )
+      : [];
+    return (
+      text(x, y, `Node clients (websdk protocol, werift media); largest held: ${l.largestHeld} calls; idle ${fmt(l.idle.rssMB)} MB`, { size: 10 }) +
+      bars(x, y + 12, PANEL_W - 24, rows, '%') +
+      quality.join('') +
+      anchorLines.join('') +
+      (l.error ? text(x, y + 40 + rows.length * 22 + (quality.length + anchorLines.length) * 15, `stopped ${l.error.slice(0, 62)}`, { size: 10, color: COLORS.line2, weight: 'bold' }) : '')
+    );
+  };
+}
+
 export function renderChart(r: BenchResults): string {
   const m = r.machine;
   return [
@@ -169,6 +198,7 @@ export function renderChart(r: BenchResults): string {
     panel(1, 0, '2. Endurance: one phone, many calls', endurancePanel(r)),
     panel(0, 1, '3. Gateway capacity', capacityPanel(r)),
     panel(1, 1, '4. Render: insertion to first paint', renderPanel(r)),
+    panel(0, 2, '6. The gateway without a browser: concurrent calls', loadPanel(r)),
     '</svg>',
   ].join('\n');
 }
