@@ -4,13 +4,13 @@
 // packet every 20 ms each way). The gateway runs as a child process, so its CPU and memory
 // are its own; the load generator's CPU (this process: the werift peers of both ends) is
 // reported beside it, because on a 2-core machine the two share the cores. Loss and jitter
-// are measured on what each client receives: sequence gaps, and RFC 3550 interarrival jitter
-// from arrival times against RTP timestamps (48 kHz).
+// are measured on what each client receives (support/rtp-stats.ts).
 import type { RtpPacket } from 'werift';
 import { FakeBrowser, login, payload, type WsClient } from '../../server/test-support.js';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway.js';
 import { cpuSeconds, rssBytes } from '../support/proc.js';
-import { median, percentile, round, sleep, summarize, type Summary } from '../support/stats.js';
+import { RtpStats, windowAudio } from '../support/rtp-stats.js';
+import { round, sleep, summarize, type Summary } from '../support/stats.js';
 
 export interface LoadOptions {
   levels: number[];
@@ -44,39 +44,13 @@ export interface LoadResult {
   error?: string;
 }
 
-/** What one end receives: sequence numbers and RFC 3550 interarrival jitter. */
-class Receiver {
-  packets = 0;
-  highest = -1;
-  jitter = 0;
-  #cycles = 0;
-  #lastSeq = -1;
-  #lastArrival = 0;
-  #lastTs = 0;
-
-  constructor(media: FakeBrowser) {
-    media.pc.onTrack.subscribe((track) => track.onReceiveRtp.subscribe((rtp: RtpPacket) => this.#packet(rtp)));
-  }
-
-  #packet(rtp: RtpPacket): void {
-    const now = performance.now();
-    const { sequenceNumber: seq, timestamp } = rtp.header;
-    if (this.#lastSeq >= 0 && seq < this.#lastSeq && this.#lastSeq - seq > 0x8000) this.#cycles += 0x10000;
-    const extended = this.#cycles + seq;
-    if (this.packets > 0) {
-      const d = (now - this.#lastArrival) * 48 - ((timestamp - this.#lastTs) | 0);
-      this.jitter += (Math.abs(d) - this.jitter) / 16;
-    }
-    this.#lastSeq = seq;
-    this.#lastArrival = now;
-    this.#lastTs = timestamp;
-    this.highest = Math.max(this.highest, extended);
-    this.packets++;
-  }
-
-  snapshot() {
-    return { packets: this.packets, highest: this.highest };
-  }
+/** Counts what one end's peer connection receives. */
+function receiver(media: FakeBrowser): RtpStats {
+  const stats = new RtpStats();
+  media.pc.onTrack.subscribe((track) =>
+    track.onReceiveRtp.subscribe((rtp: RtpPacket) => stats.packet(rtp.header.sequenceNumber, rtp.header.timestamp)),
+  );
+  return stats;
 }
 
 interface Call {
@@ -84,7 +58,7 @@ interface Call {
   b: WsClient;
   aMedia: FakeBrowser;
   bMedia: FakeBrowser;
-  receivers: [Receiver, Receiver];
+  receivers: [RtpStats, RtpStats];
   callId: string;
 }
 
@@ -103,7 +77,7 @@ async function placeCall(gw: GatewayProcess, n: number): Promise<Call> {
   keepAlive(b);
   const aMedia = new FakeBrowser();
   const bMedia = new FakeBrowser();
-  const receivers: [Receiver, Receiver] = [new Receiver(aMedia), new Receiver(bMedia)];
+  const receivers: [RtpStats, RtpStats] = [receiver(aMedia), receiver(bMedia)];
   const callId = `load-${n}`;
   a.send('call', { callId, callee, caller, sdp: await aMedia.offer(), hasVideo: false });
   const offer = await b.next('setRemoteSDP', 10_000);
@@ -159,26 +133,10 @@ export async function benchLoad(options: LoadOptions, log: (line: string) => voi
         const genUsage = process.cpuUsage(genCpu0);
         const genCpu = ((genUsage.user + genUsage.system) / 1e6 / seconds) * 100;
         const rss = rssBytes(gw.pid);
-        const losses: number[] = [];
-        let received = 0;
-        let expected = 0;
-        let silent = 0;
-        receivers.forEach((r, i) => {
-          const got = r.packets - before[i]!.packets;
-          const span = r.highest - before[i]!.highest;
-          if (got === 0) silent++;
-          received += got;
-          expected += Math.max(span, got);
-          losses.push(span > 0 ? Math.max(0, 1 - got / span) * 100 : 100);
-        });
-        const jitters = receivers.map((r) => r.jitter / 48);
-        // receivers[2k] and receivers[2k + 1] are call k's two ends.
-        const heldCalls = calls.filter((_, k) => [2 * k, 2 * k + 1].every((i) => receivers[i]!.packets > before[i]!.packets)).length;
-        const lossPercent = expected > 0 ? round((1 - received / expected) * 100, 2) : 100;
-        const jitterMs = { median: round(median(jitters), 1), p90: round(percentile(jitters, 90), 1), max: round(Math.max(...jitters), 1) };
+        const audio = windowAudio(receivers, before);
         const entry: LoadLevel = {
           calls: level,
-          callsHeld: heldCalls,
+          callsHeld: audio.callsHeld,
           setupMs: summarize(setup),
           gateway: {
             cpuPercent: round(gwCpu, 1),
@@ -187,12 +145,12 @@ export async function benchLoad(options: LoadOptions, log: (line: string) => voi
             rssKBPerCall: round((rss - result.idle.rssMB * 2 ** 20) / 1024 / level, 0),
           },
           generatorCpuPercent: round(genCpu, 1),
-          audio: { streams: receivers.length, lossPercent, maxLossPercent: round(Math.max(...losses), 2), jitterMs },
-          held: silent === 0 && lossPercent < 1 && jitterMs.p90 < 30,
+          audio: { streams: audio.streams, lossPercent: audio.lossPercent, maxLossPercent: audio.maxLossPercent, jitterMs: audio.jitterMs },
+          held: audio.held,
         };
         result.levels.push(entry);
         if (entry.held) result.largestHeld = level;
-        log(`load: ${level} calls: ${heldCalls} held, loss ${lossPercent} %, jitter p90 ${jitterMs.p90} ms, gateway ${entry.gateway.cpuPercent} % CPU, generator ${entry.generatorCpuPercent} %`);
+        log(`load: ${level} calls: ${audio.callsHeld} held, loss ${audio.lossPercent} %, jitter p90 ${audio.jitterMs.p90} ms, gateway ${entry.gateway.cpuPercent} % CPU, generator ${entry.generatorCpuPercent} %`);
       } catch (error) {
         result.error = `at ${level} calls (${calls.length} up): ${(error as Error).message}`;
         log(`load: stopped ${result.error}`);

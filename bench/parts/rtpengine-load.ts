@@ -11,7 +11,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { RtpengineClient } from '../../server/sip/rtpengine.js';
 import type { StackInfo } from '../../server/sip-stack/stack.js';
 import { cpuSeconds, rssBytes } from '../support/proc.js';
-import { median, percentile, round, sleep } from '../support/stats.js';
+import { RtpStats, windowAudio } from '../support/rtp-stats.js';
+import { round, sleep } from '../support/stats.js';
 
 export interface RtpengineLevel {
   calls: number;
@@ -47,17 +48,11 @@ function rtpenginePid(): number {
 class Endpoint {
   readonly socket: Socket = createSocket('udp4');
   port = 0;
-  packets = 0;
-  highest = -1;
-  jitter = 0;
+  readonly stats = new RtpStats();
   #peer?: { host: string; port: number };
   #timer?: NodeJS.Timeout;
   #seq = 1;
   #ts = 1000;
-  #cycles = 0;
-  #lastSeq = -1;
-  #lastArrival = 0;
-  #lastTs = 0;
 
   async open(): Promise<void> {
     this.socket.on('message', (msg) => this.#packet(msg));
@@ -94,19 +89,7 @@ class Endpoint {
 
   #packet(msg: Buffer): void {
     if (msg.length < 12 || (msg[1]! & 0x7f) !== 96) return;
-    const now = performance.now();
-    const seq = msg.readUInt16BE(2);
-    const timestamp = msg.readUInt32BE(4);
-    if (this.#lastSeq >= 0 && seq < this.#lastSeq && this.#lastSeq - seq > 0x8000) this.#cycles += 0x10000;
-    if (this.packets > 0) {
-      const d = (now - this.#lastArrival) * 48 - ((timestamp - this.#lastTs) | 0);
-      this.jitter += (Math.abs(d) - this.jitter) / 16;
-    }
-    this.#lastSeq = seq;
-    this.#lastArrival = now;
-    this.#lastTs = timestamp;
-    this.highest = Math.max(this.highest, this.#cycles + seq);
-    this.packets++;
+    this.stats.packet(msg.readUInt16BE(2), msg.readUInt32BE(4));
   }
 
   close(): void {
@@ -151,8 +134,8 @@ export async function benchRtpengineLoad(info: StackInfo, levels: number[], meas
           calls.push({ id, a, b });
         }
         await sleep(2000);
-        const ends = calls.flatMap((c) => [c.a, c.b]);
-        const before = ends.map((e) => ({ packets: e.packets, highest: e.highest }));
+        const ends = calls.flatMap((c) => [c.a.stats, c.b.stats]);
+        const before = ends.map((e) => e.snapshot());
         const cpu0 = cpuSeconds(pid);
         const gen0 = process.cpuUsage();
         const t0 = performance.now();
@@ -160,32 +143,20 @@ export async function benchRtpengineLoad(info: StackInfo, levels: number[], meas
         const seconds = (performance.now() - t0) / 1000;
         const cpu = ((cpuSeconds(pid) - cpu0) / seconds) * 100;
         const gen = process.cpuUsage(gen0);
-        let received = 0;
-        let expected = 0;
-        let silent = 0;
-        ends.forEach((e, i) => {
-          const got = e.packets - before[i]!.packets;
-          if (got === 0) silent++;
-          received += got;
-          expected += Math.max(e.highest - before[i]!.highest, got);
-        });
-        const jitters = ends.map((e) => e.jitter / 48);
-        const lossPercent = expected > 0 ? round((1 - received / expected) * 100, 2) : 100;
-        const jitterMs = { median: round(median(jitters), 1), p90: round(percentile(jitters, 90), 1), max: round(Math.max(...jitters), 1) };
-        const heldCalls = calls.filter((_, k) => [2 * k, 2 * k + 1].every((i) => ends[i]!.packets > before[i]!.packets)).length;
+        const audio = windowAudio(ends, before);
         const entry: RtpengineLevel = {
           calls: level,
-          callsHeld: heldCalls,
+          callsHeld: audio.callsHeld,
           cpuPercent: round(cpu, 1),
           cpuPercentPerCall: round(cpu / level, 2),
           rssMB: round(rssBytes(pid) / 2 ** 20, 1),
           generatorCpuPercent: round(((gen.user + gen.system) / 1e6 / seconds) * 100, 1),
-          audio: { streams: ends.length, lossPercent, jitterMs },
-          held: silent === 0 && lossPercent < 1 && jitterMs.p90 < 30,
+          audio: { streams: audio.streams, lossPercent: audio.lossPercent, jitterMs: audio.jitterMs },
+          held: audio.held,
         };
         result.levels.push(entry);
         if (entry.held) result.largestHeld = level;
-        log(`rtpengine: ${level} calls: ${heldCalls} held, loss ${lossPercent} %, jitter p90 ${jitterMs.p90} ms, rtpengine ${entry.cpuPercent} % CPU`);
+        log(`rtpengine: ${level} calls: ${audio.callsHeld} held, loss ${audio.lossPercent} %, jitter p90 ${audio.jitterMs.p90} ms, rtpengine ${entry.cpuPercent} % CPU`);
       } catch (error) {
         result.error = `at ${level} calls (${calls.length} up): ${(error as Error).message}`;
         break;
