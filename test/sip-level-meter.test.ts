@@ -44,4 +44,31 @@ describe('<sip-level-meter>', () => {
       await quiet.stop();
     }
   });
+
+  it('meters share one audio context: a new stream (a new call) does not make another', async () => {
+    const made: AudioContext[] = [];
+    const Original = window.AudioContext;
+    const sources = [tone(0.5), tone(0.5), tone(0.5)];
+    window.AudioContext = class extends Original {
+      constructor(options?: AudioContextOptions) {
+        super(options);
+        made.push(this);
+      }
+    };
+    try {
+      const el = await fixture<SipLevelMeter>(html`<sip-level-meter></sip-level-meter>`);
+      const other = await fixture<SipLevelMeter>(html`<sip-level-meter .stream=${sources[2]!.stream}></sip-level-meter>`);
+      for (const source of sources.slice(0, 2)) {
+        el.stream = source.stream;
+        await waitFor(() => el.level > 80, 2000, 'the meter reads the tone');
+        el.stream = null;
+        await el.updateComplete;
+      }
+      await waitFor(() => other.level > 80, 2000, 'the other meter reads its tone');
+      expect(made.length, 'audio contexts the meters made').to.be.at.most(1);
+    } finally {
+      window.AudioContext = Original;
+      for (const source of sources) await source.stop();
+    }
+  });
 });
