@@ -33,6 +33,17 @@ export function phoneText(root: Element): string {
   return parts.join(' ').replace(/\s+/g, ' ');
 }
 
+/**
+ * Waits until the element's shadow tree shows `text`. The phone renders at the next frame
+ * (and a form after its module loads), so text checked right after an event may not be
+ * there yet.
+ */
+export function waitForText(root: Element, text: string, timeout = 5000): Promise<void> {
+  return waitUntil(() => phoneText(root).includes(text), `${root.id || root.localName} never showed "${text}": ${phoneText(root)}`, {
+    timeout,
+  });
+}
+
 /** Records every sip-* event the element fires, in order. */
 export function recordEvents(el: HTMLElement): Event[] {
   const events: Event[] = [];

@@ -8,7 +8,7 @@ import type { SipErrorEvent } from '../src/events.js';
 import { useTestGateway } from './helpers/gateway.js';
 import { audioEnergy, growth, trackPeerConnections, trackedPeerConnections, waitFor } from './helpers/media-stats.js';
 import { allWebSockets, recordWebSocketFrames, sentFramesOf } from './helpers/ws-frames.js';
-import { button, phoneText, recordEvents, waitForAttr } from './phone-helpers.js';
+import { button, phoneText, recordEvents, waitForAttr, waitForText } from './phone-helpers.js';
 
 trackPeerConnections();
 recordWebSocketFrames();
@@ -75,7 +75,7 @@ describe('a "Call us" button through the gateway', function () {
     callButton(visitor).click();
     await waitUntil(() => errors(events).length === 1, 'no sip-error', { timeout: 8000 });
     expect(errors(events)[0]).to.deep.equal({ code: 'registration-failed', message: 'The call server refused this call button: Unknown app key.' });
-    expect(phoneText(visitor)).to.contain('refused this call button');
+    await waitForText(visitor, 'refused this call button');
     visitor.appKey = 'call-us';
     visitor.callee = '10007';
     await visitor.updateComplete;

@@ -12,7 +12,7 @@ import { useTestGateway } from './helpers/gateway.js';
 import { capturedTracks, trackCapturedTracks } from './helpers/faults.js';
 import { trackPeerConnections, trackedPeerConnections, waitFor } from './helpers/media-stats.js';
 import { deviceIdOf, dominantFrequency, installToneMicrophones, plugAllBack, unplug } from './helpers/tone-microphones.js';
-import { button, deepQuery, phoneText } from './phone-helpers.js';
+import { button, deepQuery, waitForText } from './phone-helpers.js';
 import { errors, expectAudioBothWays, registered, talk } from './resilience-helpers.js';
 
 installToneMicrophones({ 'Fake Default Audio Input': 440, 'Fake Audio Input 1': 660, 'Fake Audio Input 2': 880 });
@@ -108,7 +108,7 @@ describe('<sip-phone> devices, end to end', function () {
     unplug(input2);
     await waitFor(() => errors(a.events).some((e) => e.code === 'device-lost'), 5000, 'device-lost');
     expect(errors(a.events).at(-1)!.message).to.equal('The microphone "Fake Audio Input 2" is gone: the phone uses the default microphone now.');
-    expect(phoneText(a.el)).to.contain('is gone: the phone uses the default microphone now.');
+    await waitForText(a.el, 'is gone: the phone uses the default microphone now.');
     await hearsTone(pcCallee, 440, 3000, 'B, after the unplug');
     expect(deepQuery<HTMLSelectElement>(a.el, '[part=microphone-select]')!.value).to.equal('');
     expect(a.el.callStatus).to.equal('ESTABLISHED');

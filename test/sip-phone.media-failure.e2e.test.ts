@@ -7,7 +7,7 @@ import { expect } from '@open-wc/testing';
 import '../src/sip-phone.js';
 import { useTestGateway } from './helpers/gateway.js';
 import { trackPeerConnections, waitFor } from './helpers/media-stats.js';
-import { waitForAttr } from './phone-helpers.js';
+import { waitForAttr, waitForText } from './phone-helpers.js';
 import { closed, errors, expectAudioBothWays, registered, talk } from './resilience-helpers.js';
 
 trackPeerConnections();
@@ -26,7 +26,7 @@ describe('<sip-phone> when a call\'s media fails', function () {
     expect(await gatewayOf().impair(leg!.callId, { loss: 1, jitterMs: 0 })).to.equal(true);
     await waitFor(() => errors(a.events).some((e) => e.code === 'media-failed'), 20_000, 'media-failed');
     expect(errors(a.events).at(-1)).to.deep.equal({ code: 'media-failed', message: 'No audio connection: check the network.' });
-    expect(a.el.shadowRoot!.textContent).to.contain('No audio connection: check the network.');
+    await waitForText(a.el, 'No audio connection: check the network.');
     await waitForAttr(a.el, 'call-status', 'FAILED');
     await waitForAttr(b.el, 'call-status', 'FINISH', 5000);
     await waitFor(() => closed(pcCaller), 3000, 'the failed call released its peer connection');

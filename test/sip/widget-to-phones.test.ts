@@ -8,7 +8,7 @@ import '../../src/sip-phone.js';
 import type { SipPhone } from '../../src/sip-phone.js';
 import type { SipCallStatusEvent, SipErrorEvent } from '../../src/events.js';
 import { audioEnergy, growth, inboundAudioBytes, sleep, trackPeerConnections, trackedPeerConnections, waitFor, waitForGrowth } from '../helpers/media-stats.js';
-import { button, deepQuery, phoneText, recordEvents, waitForAttr } from '../phone-helpers.js';
+import { button, deepQuery, phoneText, recordEvents, waitForAttr, waitForText } from '../phone-helpers.js';
 import { baresip, baresipEvents, baresipRtpStats, useSipGateway, stackInfo, type BaresipEvent } from './sip-helpers.js';
 
 trackPeerConnections();
@@ -261,7 +261,7 @@ describe("widget and real SIP phones through Kamailio + rtpengine (media mode 'r
     await waitFor(() => errors(events).length > 0, 8000, 'no sip-error');
     expect(errors(events)[0].code).to.equal('registration-failed');
     // The form comes back with the message (its module loads first, on a configured phone).
-    await waitFor(() => phoneText(a).includes('refused the login for 10005'), 3000, 'the message is shown');
+    await waitForText(a, 'refused the login for 10005');
     expect(phoneText(a)).to.contain('Forbidden');
   });
 
