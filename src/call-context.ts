@@ -40,6 +40,8 @@ export interface CallSnapshot {
   readonly dtmf?: string;
   /** A call that rang in and ended before anyone answered or declined it here. */
   readonly missed?: boolean;
+  /** Why the call ended, when the phone showed it as an error (the last-call line says the same). */
+  readonly endText?: Msg;
 }
 
 export type QualityRating = 'good' | 'fair' | 'poor';

@@ -214,6 +214,7 @@ class Reducer {
       reason,
       held: status === 'HOLD',
       ...(missed ? { missed } : {}),
+      ...(final && error ? { endText: error.text } : {}),
       // ESTABLISHED comes again after every unhold: the timer keeps its first start.
       connectedAt: status === 'ESTABLISHED' && call.connectedAt === undefined ? this.now : call.connectedAt,
     };

@@ -85,8 +85,9 @@ export function callStatusText(call: CallSnapshot): Msg {
       return ['call.held', who];
     case 'BUSY':
     case 'FAILED':
-      return endedText(call, call.status, call.reason) ?? ['call.ended'];
+      return call.endText ?? endedText(call, call.status, call.reason) ?? ['call.ended'];
     case 'FINISH':
+      if (call.endText) return call.endText;
       if (call.transfer?.status === 'COMPLETED') return ['call.transferred', call.transfer.target];
       if (call.reason === 'Answered elsewhere') return ['call.answeredElsewhere'];
       return call.missed ? ['call.missed', who] : ['call.ended'];

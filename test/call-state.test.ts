@@ -4,6 +4,7 @@ import { expect } from '@open-wc/testing';
 import { initialPhoneState, type CallSnapshot, type PhoneState } from '../src/call-context.js';
 import { reduce, reduceAll, type Intent, type PhoneAction, type PhoneEffect, type Reduction } from '../src/call-state.js';
 import type { EngineCall } from '../src/engine/engine.js';
+import { callStatusText } from '../src/call-text.js';
 import { translate } from '../src/i18n.js';
 
 const configured: PhoneAction = { type: 'configure', login: '10005', callee: '', videoEnabled: true, register: true, maxCalls: 2, lang: 'en' };
@@ -204,6 +205,7 @@ describe('call-state reduce()', () => {
       const r = reduce(after({ type: 'placed', call: out(), video: false }), { type: 'call-status', callId: 'o1', status: 'FAILED', failure });
       expect(r.state.error).to.deep.equal(failure);
       expect(callStatuses(r), 'the event carries the code, not a sentence').to.deep.equal(['o1 FAILED media-denied']);
+      expect(callStatusText(r.state.lastCall!), 'the last call says what the error said').to.deep.equal(['engine.micDenied']);
     });
 
     it('media-failed: the call is hung up toward the server and fails with media-failed', () => {

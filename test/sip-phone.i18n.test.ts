@@ -9,7 +9,7 @@ import '../src/parts.js';
 import '../src/connect-form.js';
 import type { SipPhone } from '../src/sip-phone.js';
 import type { SipCallStatusEvent, SipErrorEvent } from '../src/events.js';
-import { addMessages, loadLanguage, messagesOf } from '../src/i18n.js';
+import { addMessages, loadLanguage, messagesOf, translate } from '../src/i18n.js';
 import { FakeEngine } from './fake-engine.js';
 import { registered, settle, setup } from './fake-phone.js';
 import { button, deepQuery, phoneText } from './phone-helpers.js';
@@ -131,6 +131,11 @@ describe('<sip-phone> in English and Russian', () => {
     const ru = Object.keys(messagesOf('ru')).sort();
     expect(en.length).to.be.greaterThan(100);
     expect(ru).to.deep.equal(en);
+  });
+
+  it('a device with no name (no permission yet) is not shown as ""', () => {
+    expect(translate('en', ['device.gone.microphone', ''])).to.equal('The microphone in use is gone: the phone uses the default microphone now.');
+    expect(translate('ru', ['device.gone.camera', ''])).to.equal('Камера отключена: телефон использует камеру по умолчанию.');
   });
 
   it('every message renders, takes as many arguments in both languages, and shows each of them', () => {

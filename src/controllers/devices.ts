@@ -4,9 +4,9 @@ import type { DeviceKind } from '../engine/engine.js';
 import { addMessages } from '../i18n.js';
 
 addMessages('en', {
-  'device.gone.microphone': (label) => `The microphone "${label}" is gone: the phone uses the default microphone now.`,
-  'device.gone.speaker': (label) => `The speaker "${label}" is gone: the phone uses the default speaker now.`,
-  'device.gone.camera': (label) => `The camera "${label}" is gone: the phone uses the default camera now.`,
+  'device.gone.microphone': (label) => `The microphone ${label ? `"${label}"` : 'in use'} is gone: the phone uses the default microphone now.`,
+  'device.gone.speaker': (label) => `The speaker ${label ? `"${label}"` : 'in use'} is gone: the phone uses the default speaker now.`,
+  'device.gone.camera': (label) => `The camera ${label ? `"${label}"` : 'in use'} is gone: the phone uses the default camera now.`,
   'device.switch.microphone': (why) => `The phone could not switch the microphone: ${why}`,
   'device.switch.speaker': (why) => `The phone could not switch the speaker: ${why}`,
   'device.switch.camera': (why) => `The phone could not switch the camera: ${why}`,

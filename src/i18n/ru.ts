@@ -108,9 +108,9 @@ export const ru: Messages = {
   'engine.closed': (url) => `Сервер звонков ${url} закрыл соединение.`,
   'engine.answerFailed': (why) => `Не удалось ответить на звонок: ${why}`,
   // Devices
-  'device.gone.microphone': (label) => `Микрофон «${label}» отключён: телефон использует микрофон по умолчанию.`,
-  'device.gone.speaker': (label) => `Динамик «${label}» отключён: телефон использует динамик по умолчанию.`,
-  'device.gone.camera': (label) => `Камера «${label}» отключена: телефон использует камеру по умолчанию.`,
+  'device.gone.microphone': (label) => `Микрофон${label ? ` «${label}»` : ''} отключён: телефон использует микрофон по умолчанию.`,
+  'device.gone.speaker': (label) => `Динамик${label ? ` «${label}»` : ''} отключён: телефон использует динамик по умолчанию.`,
+  'device.gone.camera': (label) => `Камера${label ? ` «${label}»` : ''} отключена: телефон использует камеру по умолчанию.`,
   'device.switch.microphone': (why) => `Не удалось переключить микрофон: ${why}`,
   'device.switch.speaker': (why) => `Не удалось переключить динамик: ${why}`,
   'device.switch.camera': (why) => `Не удалось переключить камеру: ${why}`,
