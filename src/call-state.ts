@@ -68,7 +68,6 @@ export const DIALABLE = /^[\w.+*#@:-]{1,64}$/;
 /** What DTMF can carry. */
 export const DTMF_DIGITS = /^[0-9*#A-D]{1,32}$/i;
 
-export { CONNECTION_LOST };
 const MEDIA_FAILED: PhoneError = { code: 'media-failed', text: ['end.media'] };
 
 /** What a person (or the page, through a method) asks the phone to do. */

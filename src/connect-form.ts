@@ -50,8 +50,8 @@ export const formStyles = css`
   }
 `;
 
-/** The phone's settings the form edits, and what it does with them. */
-export interface FormHost {
+/** The phone's connection settings: what the form edits and the runtime connects with. */
+export interface ConnectionSettings {
   wcsUrl: string;
   sipLogin: string;
   sipAuthName: string;
@@ -60,6 +60,10 @@ export interface FormHost {
   sipOutboundProxy: string;
   sipPort: string;
   noRegister: boolean;
+}
+
+/** The phone, as the form sees it: its settings, and what it does with them. */
+export interface FormHost extends ConnectionSettings {
   connect(): Promise<void>;
 }
 

@@ -5,7 +5,9 @@
  * elements' intent events are in `intent-events.ts`, loaded with the children.
  */
 import type { PhoneSessionStatus } from './call-context.js';
+import type { PhoneError } from './call-context.js';
 import type { CallDirection, CallStatus, ErrorCode } from './engine/engine.js';
+import { translate } from './i18n.js';
 
 export const init = { bubbles: true, composed: true } as const;
 
@@ -69,6 +71,11 @@ export class SipErrorEvent extends CustomEvent<ErrorDetail> {
   static readonly eventName = 'sip-error';
   constructor(detail: ErrorDetail) {
     super(SipErrorEvent.eventName, { ...init, detail });
+  }
+
+  /** The event for `error`: its code and field for the page's logic, its message in the phone's language `lang`. */
+  static of({ code, field, text }: PhoneError, lang: string): SipErrorEvent {
+    return new SipErrorEvent({ code, message: translate(lang, text), ...(field ? { field } : {}) });
   }
 }
 

@@ -55,6 +55,7 @@ import type {
 } from './intent-events.js';
 import { addMessages, translate, type Msg } from './i18n.js';
 import { ContextProvider } from './parts.js';
+import type { ConnectionSettings } from './connect-form.js';
 
 // The runtime's messages, and the engine's (`engine.*`: WcsEngine reports keys, never sentences).
 addMessages('en', {
@@ -80,18 +81,10 @@ addMessages('en', {
 });
 
 /** The element the runtime works for (its public properties, and the controller host API). */
-export interface RuntimeHostElement extends HTMLElement, ReactiveControllerHost {
+export interface RuntimeHostElement extends HTMLElement, ReactiveControllerHost, ConnectionSettings {
   engineFactory: EngineFactory;
   dtmfType: DtmfType;
   noReconnect: boolean;
-  wcsUrl: string;
-  sipLogin: string;
-  sipAuthName: string;
-  sipPassword: string;
-  sipDomain: string;
-  sipOutboundProxy: string;
-  sipPort: string;
-  noRegister: boolean;
   authToken: string;
   autoAnswer: boolean;
   autoAnswerDelay: number;
@@ -396,12 +389,9 @@ export class PhoneRuntime {
       case 'call-quality':
         host.dispatchEvent(new SipCallQualityEvent(effect.detail));
         return;
-      case 'error': {
-        // The code and field are for the page's logic; the message is the sentence the phone shows, in its language.
-        const { code, field, text } = effect.error;
-        host.dispatchEvent(new SipErrorEvent({ code, message: this.text(text), ...(field ? { field } : {}) }));
+      case 'error':
+        host.dispatchEvent(SipErrorEvent.of(effect.error, this.access.state().lang));
         return;
-      }
       case 'announce':
         this.access.announce(this.text(effect.text));
         return;

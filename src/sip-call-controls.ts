@@ -28,7 +28,6 @@ addMessages('en', {
   'controls.keypad': 'Keypad',
   'controls.transfer': 'Transfer',
   'controls.hangup': 'Hangup',
-  'controls.micLevel': 'Microphone level',
   'controls.poor': 'Poor connection: you may be hard to hear.',
   'controls.sent': 'Sent',
   'controls.star': 'star',
@@ -45,11 +44,11 @@ addMessages('en', {
 });
 
 /** The keypad's keys, row by row, with the names a screen reader says. */
-const KEYS: [string, string][] = [
-  ['1', '1'], ['2', '2'], ['3', '3'],
-  ['4', '4'], ['5', '5'], ['6', '6'],
-  ['7', '7'], ['8', '8'], ['9', '9'],
-  ['*', 'controls.star'], ['0', '0'], ['#', 'controls.pound'],
+const KEYS: [key: string, name?: string][] = [
+  ['1'], ['2'], ['3'],
+  ['4'], ['5'], ['6'],
+  ['7'], ['8'], ['9'],
+  ['*', 'controls.star'], ['0'], ['#', 'controls.pound'],
 ];
 
 /**
@@ -234,7 +233,7 @@ export class SipCallControls extends LitElement {
           : nothing}
         <button class="danger" part="hangup-button" @click=${() => this.#act('hangup')}>${t('controls.hangup')}</button>
         ${connected
-          ? html`<sip-level-meter part="mic-level" .stream=${this.phone!.micStream} .label=${t('controls.micLevel')}></sip-level-meter>`
+          ? html`<sip-level-meter part="mic-level" .stream=${this.phone!.micStream} .label=${t('meter.label')}></sip-level-meter>`
           : nothing}
       </div>
       ${call.quality?.warned && call.status === 'ESTABLISHED'
@@ -243,7 +242,7 @@ export class SipCallControls extends LitElement {
       ${connected && this.transferring ? this.#renderTransfer() : nothing}
       ${call.status === 'ESTABLISHED' && this.keypadOpen
         ? html`<div id="keypad" class="keypad" part="keypad" role="group" aria-label=${t('controls.keypad')}>
-            ${KEYS.map(([key, name]) => html`<button part="key" aria-label=${name.length > 1 ? t(name) : name} @click=${() => this.#key(key)}>${key}</button>`)}
+            ${KEYS.map(([key, name]) => html`<button part="key" aria-label=${name ? t(name) : key} @click=${() => this.#key(key)}>${key}</button>`)}
           </div>`
         : nothing}
       ${call.dtmf && connected

@@ -14,7 +14,6 @@ addMessages('en', {
   'devices.speaker': 'Speaker',
   'devices.camera': 'Camera',
   'devices.level': 'Level',
-  'devices.micLevel': 'Microphone level',
   'devices.test': 'Test microphone',
   'devices.stopTest': 'Stop test',
   'devices.volume': 'Volume',
@@ -119,7 +118,7 @@ export class SipDevices extends LitElement {
       ${this.#select('microphone', devices.microphones, devices.microphone)}
       <span>${this.#t('devices.level')}</span>
       <div class="level">
-        <sip-level-meter part="mic-level" .stream=${phone.micStream} .label=${this.#t('devices.micLevel')}></sip-level-meter>
+        <sip-level-meter part="mic-level" .stream=${phone.micStream} .label=${this.#t('meter.label')}></sip-level-meter>
         ${inCall
           ? nothing
           : html`<button part="mic-test-button" aria-pressed=${devices.testing ? 'true' : 'false'}

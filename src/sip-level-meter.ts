@@ -1,5 +1,8 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
+import { addMessages, translate } from './i18n.js';
+
+addMessages('en', { 'meter.label': 'Microphone level' });
 
 /** Below this level (dBFS) the meter shows nothing; 0 dBFS fills it. */
 const FLOOR_DB = -60;
@@ -70,7 +73,7 @@ export class SipLevelMeter extends LitElement {
   /** The capture whose first audio track is measured; none: the meter reads zero. */
   @property({ attribute: false }) stream: MediaStream | null = null;
   /** What the meter measures, for its accessible name. */
-  @property() label = 'Microphone level';
+  @property() label = translate('en', ['meter.label']);
 
   @query('.bar') private bar?: HTMLElement;
   @query('.track') private meter?: HTMLElement;

@@ -616,9 +616,9 @@ export class SipPhone extends LitElement {
       return;
     }
     this.phoneState = { ...this.phoneState, error };
-    const message = this.#t(...error.text);
-    this.announcement = message;
-    this.dispatchEvent(new SipErrorEvent({ code: error.code, message }));
+    const event = SipErrorEvent.of(error, this.language);
+    this.announcement = event.detail.message;
+    this.dispatchEvent(event);
   }
 }
 

@@ -1,3 +1,5 @@
+import type { Msg } from '../i18n.js';
+
 /**
  * The engine interface: everything the `<sip-phone>` UI needs from a call server, and
  * nothing more. The elements depend on this module only; `wcs-engine.ts` implements it
@@ -130,9 +132,9 @@ export interface EngineFailure {
   code: ErrorCode;
   /**
    * What a person reads, as a message key and its arguments (never a sentence: the phone
-   * translates it). The keys of WcsEngine are `engine.*`, in English in `phone-messages.ts`.
+   * translates it). The keys of WcsEngine are `engine.*`, in English in `phone-runtime.ts`.
    */
-  text: readonly [key: string, ...args: string[]];
+  text: Msg;
   /** The server's own reason phrase, when it gave one ("Forbidden"). */
   reason?: string;
   /** The connection setting at fault (`wcs-url`, `sip-password`), when one is. */
