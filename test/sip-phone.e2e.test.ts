@@ -213,6 +213,8 @@ describe('two <sip-phone> elements through the gateway', () => {
       expect(phoneText(a)).to.contain('There is no 10099: check the number.');
       await dial(a, '10006');
       await waitForAttr(b, 'call-status', 'RING');
+      // The caller renders its call once it connects, or 100 ms after the click.
+      await waitForAttr(a, 'call-status', 'RING');
       button(a, 'Hangup')!.click();
       await waitForAttr(b, 'call-status', 'FINISH');
     });
@@ -231,6 +233,7 @@ describe('two <sip-phone> elements through the gateway', () => {
       await waitForAttr(b, 'call-status', 'RING');
       button(b, 'Answer')!.click();
       await waitForAttr(a, 'call-status', 'ESTABLISHED');
+      await waitForAttr(b, 'call-status', 'ESTABLISHED');
       button(b, 'Hangup')!.click();
       await waitForAttr(a, 'call-status', 'FINISH');
     });

@@ -17,7 +17,7 @@ import {
   trackedPeerConnections,
   waitFor,
 } from './helpers/media-stats.js';
-import { button, deepQuery, phoneText, recordEvents, waitForAttr } from './phone-helpers.js';
+import { button, deepQuery, phoneText, recordEvents, waitForAttr, waitForText } from './phone-helpers.js';
 
 trackPeerConnections();
 
@@ -215,6 +215,8 @@ describe('Languages and wording through the gateway', () => {
     b.call('10005');
     await waitForAttr(a, 'call-status', 'RING');
     expect(text(a, 'alert')).to.equal('Вам звонит 10006');
+    // The caller renders its call once it connects, or 100 ms after the click.
+    await waitForText(b, '10005…');
     expect(text(b, 'call-text')).to.match(/^(Calling|Ringing) 10005…$/);
     button(a, 'Ответить')!.click();
     await waitForAttr(a, 'call-status', 'ESTABLISHED');

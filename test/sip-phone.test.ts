@@ -1,6 +1,6 @@
 // Component tests of <sip-phone> with a scripted engine in place of the websdk: rendering
 // in each state, accessibility, attribute validation and the event rules.
-import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect, fixture, html, nextFrame, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../src/sip-phone.js';
 import type { SipPhone } from '../src/sip-phone.js';
@@ -259,6 +259,52 @@ describe('<sip-phone>', () => {
       expect(deep(el, '.last-call')!.textContent).to.equal('Call ended');
       expect(button(el, 'Call')).to.exist;
       expect(events.some((e) => e.type === 'sip-error')).to.equal(false);
+    });
+
+    it('leaves the frames to the call while it is set up: it shows a call once it connects, or a tenth of a second after the click', async () => {
+      const { el, engine, events } = await registered(html`<sip-phone wcs-url="ws://127.0.0.1:9" sip-login="10005" callee="10006"></sip-phone>`);
+      const shown: [string | null, number][] = [];
+      new MutationObserver(() => shown.push([el.getAttribute('call-status'), performance.now()])).observe(el, { attributeFilter: ['call-status'] });
+      const clicked = performance.now();
+      button(el, 'Call')!.click();
+      engine.status('out-1', 'TRYING');
+      await nextFrame();
+      engine.status('out-1', 'RING');
+      await waitUntil(() => shown.length > 0, 'the ringing call never showed', { timeout: 2000 });
+      // Events are not held back; the render of TRYING and RING is, for a tenth of a second.
+      expect(statuses(events)).to.deep.equal(['TRYING', 'RING']);
+      expect(shown.map(([status]) => status)).to.deep.equal(['RING']);
+      expect(shown[0]![1] - clicked).to.be.at.least(100);
+      expect(deep(el, '.who')!.textContent).to.contain('Ringing 10006');
+      engine.status('out-1', 'ESTABLISHED');
+      await settle(el);
+      expect(el.getAttribute('call-status')).to.equal('ESTABLISHED');
+      expect(button(el, 'Hangup')).to.exist;
+    });
+
+    it('lists the devices again when a call connects only while one of them has no label', async () => {
+      let listed = 0;
+      let label = '';
+      const microphone = () => ({ kind: 'audioinput', deviceId: 'mic-1', groupId: 'g', label, toJSON: () => ({}) }) as MediaDeviceInfo;
+      navigator.mediaDevices.enumerateDevices = async () => (listed++, [microphone()]);
+      try {
+        const { el, engine } = await registered(html`<sip-phone wcs-url="ws://127.0.0.1:9" sip-login="10005" callee="10006"></sip-phone>`);
+        await waitUntil(() => listed === 1, 'the session did not list the devices');
+        // The browser names the devices once the page may capture (a call's microphone).
+        label = 'Desk microphone';
+        for (const id of ['out-1', 'out-2']) {
+          button(el, 'Call')!.click();
+          engine.status(id, 'ESTABLISHED');
+          await settle(el);
+          await aTimeout(50);
+          button(el, 'Hangup')!.click();
+          engine.status(id, 'FINISH');
+          await settle(el);
+        }
+        expect(listed, 'listed at connect and when the first call connected').to.equal(2);
+      } finally {
+        delete (navigator.mediaDevices as Partial<MediaDevices>).enumerateDevices;
+      }
     });
 
     it('asks the page first and does not call when the page cancels sip-call-request', async () => {

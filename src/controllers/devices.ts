@@ -70,6 +70,17 @@ export class DevicesController implements ReactiveController {
 
   #changed = (): void => void this.refresh();
 
+  /**
+   * Lists the devices again if the last list had one without a label (listed before the page
+   * could capture). Once every device is named, 'devicechange' keeps the list current, and a
+   * call that connects does not list them again (it costs the browser a camera enumeration
+   * while the call's media starts).
+   */
+  async refreshLabels(): Promise<void> {
+    if (this.#raw.length > 0 && this.#raw.every((d) => d.label)) return;
+    await this.refresh();
+  }
+
   /** Lists the devices again; a chosen device that is gone falls back to the default, with a message. */
   async refresh(): Promise<void> {
     let devices: MediaDeviceInfo[];
