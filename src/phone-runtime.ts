@@ -238,6 +238,8 @@ export class PhoneRuntime {
     const { state, effects } = reduce(before, action, performance.now());
     this.#setState(state);
     for (const effect of effects) this.#run(effect);
+    // The ring, the ringback and the keys play where the calls do.
+    this.tones.speaker = this.access.state().devices.speaker;
     this.#afterChange(before, this.access.state());
     if (!this.#settingUp()) this.#settled?.();
     else if (!wasSettingUp) this.#setUpSince = performance.now();

@@ -58,6 +58,9 @@ async function peakLevel(meter: SipLevelMeter, ms: number): Promise<number> {
   return peak;
 }
 
+/** The output a phone's tones (ring, ringback, keys) play on, as the browser reports it. */
+const toneOutput = (el: SipPhone) => (el as unknown as { tones: { sinkId: string | undefined } }).tones.sinkId;
+
 /** The `<video>` the websdk plays a phone's call in. */
 const remoteVideo = (el: SipPhone) => el.shadowRoot!.querySelector<HTMLVideoElement>('#remote-media video[id$="-remote"]')!;
 
@@ -97,8 +100,10 @@ describe('<sip-phone> devices, end to end', function () {
     // B picks a speaker and turns the volume down to zero.
     await openDevices(b.el);
     const output1 = (await navigator.mediaDevices.enumerateDevices()).find((d) => d.label === 'Fake Audio Output 1')!.deviceId;
+    expect(toneOutput(b.el), "B's ring and key tones play on the default speaker").to.equal('');
     pick(b.el, 'speaker-select', output1);
     await waitFor(() => remoteVideo(b.el).sinkId === output1, 3000, "B's call plays on Fake Audio Output 1");
+    await waitFor(() => toneOutput(b.el) === output1, 3000, "B's ring and key tones play on Fake Audio Output 1");
     const volume = deepQuery<HTMLInputElement>(b.el, '[part=volume]')!;
     volume.value = '0';
     volume.dispatchEvent(new Event('input', { bubbles: true }));

@@ -6,6 +6,14 @@ export type Tone = 'ring' | 'waiting' | 'ringback';
 
 type Synth = typeof import('./tone-synth.js');
 
+/** An audio context whose output a page can choose (Chromium 110+; not in TypeScript's DOM types yet). */
+interface RoutableContext {
+  readonly sinkId: string | object;
+  setSinkId(sinkId: string): Promise<void>;
+}
+
+const routable = (ctx: AudioContext | undefined): ctx is AudioContext & RoutableContext => !!ctx && 'setSinkId' in ctx;
+
 /**
  * Plays the ring, call-waiting and ringback tones and the keypad's DTMF feedback, generated with Web Audio:
  * no audio files to download. `play()` switches tones; `stop()` (or the host leaving the page)
@@ -18,6 +26,8 @@ export class ToneController implements ReactiveController {
   #synth?: Promise<Synth | undefined>;
   #playing?: PlayingTone;
   #tone: Tone | null = null;
+  /** The speaker the tones play on ('' : the browser's default). */
+  #speaker = '';
   /** Bumped by every play() and stop(): a tone whose synthesis arrives late plays only if still wanted. */
   #generation = 0;
   #delay?: ReturnType<typeof setTimeout>;
@@ -38,7 +48,10 @@ export class ToneController implements ReactiveController {
    */
   unlock(): void {
     try {
-      this.#ctx ??= new AudioContext();
+      if (!this.#ctx) {
+        this.#ctx = new AudioContext();
+        this.#route();
+      }
       if (this.#ctx.state === 'suspended') void this.#ctx.resume();
     } catch {
       // No Web Audio here: the phone works without tones.
@@ -91,6 +104,28 @@ export class ToneController implements ReactiveController {
     this.#playing = undefined;
     this.#tone = null;
     if (this.#ctx) this.#sleepSoon();
+  }
+
+  /**
+   * Plays the tones on the speaker the person chose for calls ('' : the browser's default),
+   * where the browser lets a page choose an audio context's output (Chromium; not Firefox).
+   */
+  set speaker(deviceId: string) {
+    if (deviceId === this.#speaker) return;
+    this.#speaker = deviceId;
+    this.#route();
+  }
+
+  /** The output the browser plays the tones on, as it reports it ('' : the default; undefined: no context yet, or no choice in this browser). */
+  get sinkId(): string | undefined {
+    const ctx = this.#ctx;
+    return routable(ctx) && typeof ctx.sinkId === 'string' ? ctx.sinkId : undefined;
+  }
+
+  #route(): void {
+    const ctx = this.#ctx;
+    // A speaker that cannot be used (gone meanwhile) leaves the tones where they were.
+    if (routable(ctx)) ctx.setSinkId(this.#speaker).catch(() => undefined);
   }
 
   /** Root-mean-square level of what the tone is playing right now (0 when silent). */
