@@ -16,7 +16,7 @@ import {
   type PhoneError,
   type PhoneState,
 } from './call-context.js';
-import { POOR_WARNING_MS, type QualityFigures } from './call-quality.js';
+import { POOR_WARNING_MS, QUALITY_POLL_MS, type QualityFigures } from './call-quality.js';
 import {
   FINAL_CALL_STATUSES,
   type CallStatus,
@@ -425,8 +425,10 @@ export function reduce(state: PhoneState, action: PhoneAction, now = 0): Reducti
       const { quality } = action;
       const before = call.quality;
       const poorSince = quality.rating === 'poor' ? (before?.poorSince ?? r.now) : undefined;
-      // Told once when it stays poor, and once when it is better again.
-      const warned = poorSince !== undefined && (before?.warned || r.now - poorSince >= POOR_WARNING_MS);
+      // Told once when it stays poor, and once when it is better again. Poor for POOR_WARNING_MS
+      // is poor at as many polls in a row: the polls' times drift by the few ms a reading of the
+      // statistics takes, so the last may come a little short of it.
+      const warned = poorSince !== undefined && (before?.warned || r.now - poorSince >= POOR_WARNING_MS - QUALITY_POLL_MS / 2);
       r.replace({ ...call, quality: { ...quality, ...(poorSince !== undefined ? { poorSince } : {}), ...(warned ? { warned } : {}) } });
       r.emit({ kind: 'call-quality', detail: { callId: call.id, ...quality } });
       if (warned && !before?.warned) r.announce(['say.poor', call.remote]);

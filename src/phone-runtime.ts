@@ -538,10 +538,19 @@ export class PhoneRuntime {
     this.dispatch({ type: 'mic-stream', stream });
   }
 
+  /** A reading of the statistics is under way (a slow one must not overlap the next poll's). */
+  #polling = false;
+
   async #pollQuality(): Promise<void> {
     const call = activeCall(this.access.state());
-    if (!call || call.status !== 'ESTABLISHED' || !this.#engine) return;
-    const stats = await this.#engine.stats(call.id);
+    if (!call || call.status !== 'ESTABLISHED' || !this.#engine || this.#polling) return;
+    this.#polling = true;
+    let stats: CallStats | null;
+    try {
+      stats = await this.#engine.stats(call.id);
+    } finally {
+      this.#polling = false;
+    }
     if (!stats) return;
     const before = this.#lastStats.get(call.id);
     this.#lastStats.set(call.id, stats);

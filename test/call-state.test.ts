@@ -430,6 +430,14 @@ describe('call-state reduce()', () => {
       expect(said(better)).to.deep.equal({ kind: 'announce', text: 'The connection with 10006 is better again.' });
     });
 
+    it('quality: poor at three polls in a row is poor for 4 s, though the polls drift by a few ms', () => {
+      const first = reduce(inCall(), quality(poor), 5000);
+      const second = reduce(first.state, quality(poor), 7004);
+      expect(second.state.call!.quality!.warned).to.equal(undefined);
+      const third = reduce(second.state, quality(poor), 8996);
+      expect(third.state.call!.quality!.warned).to.equal(true);
+    });
+
     it('quality: ignored for a call that is not connected, or unknown (state unchanged)', () => {
       const ringing = after({ type: 'placed', call: out(), video: false }, status('o1', 'RING'));
       const r = reduce(ringing, quality(poor));

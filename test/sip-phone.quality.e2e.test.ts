@@ -52,7 +52,9 @@ describe('<sip-phone> call quality, end to end', function () {
     expect(poor.mos).to.be.lessThan(3.6);
     expect(indicator(a.el)?.getAttribute('data-rating')).to.equal('poor');
     // It stays poor: the person is warned, on screen and in the live region.
-    await waitFor(() => deepQuery(a.el, '[part=quality-warning]') !== null, 4 * QUALITY_POLL_MS, 'the warning');
+    await waitFor(() => deepQuery(a.el, '[part=quality-warning]') !== null, 4 * QUALITY_POLL_MS, () =>
+      `the warning (ratings since the loss began: ${seen.slice(from).map((q) => `${q.rating} ${q.packetLoss} %`).join(', ')})`,
+    );
     expect(a.el.shadowRoot!.querySelector('[role=status]')!.textContent).to.contain('Poor connection with 10006');
     // The call goes on, with sound.
     await expectAudioBothWays(pcCaller, pcCallee);

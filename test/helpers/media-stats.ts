@@ -129,13 +129,13 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /**
- * Polls `predicate` every `intervalMs` until it returns true; rejects with `message` (and
- * the last value seen, when the predicate returns one through `describe`) after `timeoutMs`.
+ * Polls `predicate` every `intervalMs` until it returns true; rejects with `message` (a
+ * function: what it says at that moment) and the predicate's last error after `timeoutMs`.
  */
 export async function waitFor(
   predicate: () => boolean | Promise<boolean>,
   timeoutMs = 5000,
-  message = 'condition not met',
+  message: string | (() => string) = 'condition not met',
   intervalMs = 50,
 ): Promise<void> {
   const deadline = performance.now() + timeoutMs;
@@ -149,7 +149,7 @@ export async function waitFor(
     }
     if (performance.now() >= deadline) {
       const detail = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`timed out after ${timeoutMs} ms: ${message}${detail}`);
+      throw new Error(`timed out after ${timeoutMs} ms: ${typeof message === 'string' ? message : message()}${detail}`);
     }
     await sleep(intervalMs);
   }
