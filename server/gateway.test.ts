@@ -1,5 +1,7 @@
 // Protocol-level tests of the gateway with a raw WebSocket client (and werift peers where
 // a call needs SDP): registration, bad input, calls in every state, REST, keepalive, leaks.
+import dgram from 'node:dgram';
+import dns from 'node:dns';
 import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync } from 'node:fs';
@@ -385,6 +387,36 @@ async function established(t: TestContext, gw: Gateway) {
 }
 
 describe('calls', () => {
+  test("a call's media talks to loopback only: no STUN server is asked (werift's default is stun.l.google.com)", async (t) => {
+    // Every UDP destination named and every host name looked up by this process (the gateway
+    // and its test peers) while a call is set up and carries audio. A look-up is refused at
+    // once: the test must not depend on this machine's DNS.
+    const destinations = new Set<string>();
+    const lookedUp: string[] = [];
+    const send = dgram.Socket.prototype.send;
+    dgram.Socket.prototype.send = function (this: dgram.Socket, ...args: unknown[]) {
+      const address = args.slice(1).find((arg) => typeof arg === 'string');
+      if (address !== undefined) destinations.add(address);
+      return (send as (...args: unknown[]) => void).apply(this, args);
+    } as typeof send;
+    const lookup = dns.promises.lookup;
+    dns.promises.lookup = (async (hostname: string) => {
+      lookedUp.push(hostname);
+      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+    }) as typeof lookup;
+    t.after(() => {
+      dgram.Socket.prototype.send = send;
+      dns.promises.lookup = lookup;
+    });
+    const gw = await gateway(t);
+    const { aMedia, bMedia } = await established(t, gw);
+    aMedia.startSending();
+    bMedia.startSending();
+    await until(() => aMedia.received > 10 && bMedia.received > 10, 5000, 'audio both ways');
+    assert.deepEqual(lookedUp, []);
+    assert.deepEqual([...destinations], ['127.0.0.1']);
+  });
+
   test('statuses and frames in WCS order, with callId, caller, callee, incoming, status, info', async (t) => {
     const gw = await gateway(t);
     const { a, b, bId, incoming } = await established(t, gw);

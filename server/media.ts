@@ -125,6 +125,19 @@ export function keepCandidates(sdp: string, address: string | undefined): string
 }
 
 /**
+ * werift gives every ICE connection a STUN server when the configuration names none
+ * (stun.l.google.com:19302, even with `iceServers: []`; werift-webrtc issue #691), and asks
+ * it for a server-reflexive candidate while gathering. So each leg looked that name up and
+ * sent it a request from the bound address, to a host the gateway must not talk to; and
+ * when the lookup hung, the SDP waited for werift's 5 s gathering timeout (the bench's calls
+ * that took 5.2 s to set up). Call it once the transports exist (a transceiver added or a
+ * remote offer set) and before setLocalDescription, which gathers.
+ */
+export function withoutPublicStun(pc: RTCPeerConnection): void {
+  for (const transport of pc.iceTransports) transport.connection.stunServer = undefined;
+}
+
+/**
  * werift's DTLS handshake retransmits each flight up to 10 times (about 33 s of timers)
  * and close() does not cancel that loop, which stops only once the handshake has moved
  * past the flight. Marking the handshake as finished ends the loop at its next wake-up.
@@ -278,6 +291,7 @@ export class MediaLeg implements RtpSink {
     }
     this.wireSenders();
     const answer = await this.pc.createAnswer();
+    withoutPublicStun(this.pc);
     await this.pc.setLocalDescription(answer);
     return this.localSdp();
   }
@@ -317,6 +331,7 @@ export class MediaLeg implements RtpSink {
       }
       leg.wireSenders();
       const offer = await leg.pc.createOffer();
+      withoutPublicStun(leg.pc);
       await leg.pc.setLocalDescription(offer);
       return { leg, sdp: await leg.localSdp() };
     } catch (error) {

@@ -11,7 +11,7 @@ import {
   useOPUS,
   useVP8,
 } from 'werift';
-import { keepCandidates, stopDtlsRetransmissions } from './media.js';
+import { keepCandidates, stopDtlsRetransmissions, withoutPublicStun } from './media.js';
 import type { Logger } from './util.js';
 
 export interface Frame {
@@ -201,6 +201,7 @@ export class FakeBrowser {
 
   async offer(): Promise<string> {
     this.pc.addTransceiver(this.audio, { direction: 'sendrecv' });
+    withoutPublicStun(this.pc);
     await this.pc.setLocalDescription(await this.pc.createOffer());
     return this.localSdp();
   }
@@ -212,6 +213,7 @@ export class FakeBrowser {
   async answer(offerSdp: string): Promise<string> {
     await this.pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
     this.pc.addTrack(this.audio);
+    withoutPublicStun(this.pc);
     await this.pc.setLocalDescription(await this.pc.createAnswer());
     return this.localSdp();
   }
