@@ -140,6 +140,11 @@ function printEndurance(e: EnduranceResult): void {
   print(formatTable('   heap trend', ['cycle', 'heap MB', 'DOM nodes', 'listeners', 'RTCPeerConnection objects'], e.trend.map((t) => [t.cycle, mb(t.jsHeapUsed), t.domNodes, t.jsEventListeners, t.peerConnectionObjects])));
 }
 
+/** A jitter summary's cells in a table row: median, p90, max. */
+function jitterCells({ median, p90, max }: { median: number; p90: number; max: number }): number[] {
+  return [median, p90, max];
+}
+
 function printCapacity(c: CapacityResult): void {
   print(
     formatTable(
@@ -154,9 +159,7 @@ function printCapacity(c: CapacityResult): void {
         l.gateway.audioPacketsPerSecond.forwarded,
         l.audio.lossPercent,
         l.audio.maxLossPercent,
-        l.audio.jitterMs.median,
-        l.audio.jitterMs.p90,
-        l.audio.jitterMs.max,
+        ...jitterCells(l.audio.jitterMs),
         l.audio.concealedPercent,
         `${l.audio.streamsReceiving}/${l.audio.streams}${l.audio.closedDuringWindow ? ` (${l.audio.closedDuringWindow} closed)` : ""}`,
         l.setupMs.median,
@@ -208,9 +211,7 @@ function printLoad(r: LoadResult): void {
         l.setupMs.median,
         l.audio.lossPercent,
         l.audio.maxLossPercent,
-        l.audio.jitterMs.median,
-        l.audio.jitterMs.p90,
-        l.audio.jitterMs.max,
+        ...jitterCells(l.audio.jitterMs),
         l.gateway.cpuPercent,
         l.gateway.cpuPercentPerCall,
         l.gateway.rssMB,
@@ -231,9 +232,7 @@ function printRtpengineLoad(r: RtpengineLoadResult): void {
         l.calls,
         `${l.callsHeld}${l.held ? '' : ' (not held)'}`,
         l.audio.lossPercent,
-        l.audio.jitterMs.median,
-        l.audio.jitterMs.p90,
-        l.audio.jitterMs.max,
+        ...jitterCells(l.audio.jitterMs),
         l.cpuPercent,
         l.cpuPercentPerCall,
         l.rssMB,
