@@ -4,8 +4,7 @@
  * `addEventListener('sip-call-status', (e) => e.detail.status)` is typed. The child
  * elements' intent events are in `intent-events.ts`, loaded with the children.
  */
-import type { PhoneSessionStatus } from './call-context.js';
-import type { PhoneError } from './call-context.js';
+import type { PhoneError, PhoneSessionStatus } from './call-context.js';
 import type { CallDirection, CallStatus, ErrorCode } from './engine/engine.js';
 import { translate } from './i18n.js';
 
